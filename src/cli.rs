@@ -1,0 +1,318 @@
+//! Headless commands over the library: `tagdesk new|add|validate|stats`.
+
+use std::collections::{BTreeMap, HashSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+
+use crate::formats::{import, project as project_file};
+use crate::model::{Edit, Project, Schema, Severity, Status};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "tagdesk",
+    version,
+    about = "Annotate news text with entities and events"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create an empty project (NAME.tagdesk.ron, or .tagdesk.json)
+    New {
+        project: PathBuf,
+        /// Schema file (RON or JSON) instead of the default news schema
+        #[arg(long)]
+        schema: Option<PathBuf>,
+        /// Annotator name recorded in the project (default: $USER)
+        #[arg(long)]
+        annotator: Option<String>,
+    },
+    /// Import articles (.txt, .md, .html, .jsonl, or folders of them) into a project
+    Add {
+        project: PathBuf,
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Extend the schema with labels and event types the imported annotations use
+        #[arg(long)]
+        add_labels: bool,
+    },
+    /// Check a project: spans, ids, labels, text hashes; exit 1 if it has errors
+    Validate { project: PathBuf },
+    /// Count documents, entities and events per label and status
+    Stats { project: PathBuf },
+}
+
+/// Runs one command, writing its report to `out`.
+pub fn run(command: Command, out: &mut dyn Write) -> Result<()> {
+    match command {
+        Command::New {
+            project,
+            schema,
+            annotator,
+        } => new(&project, schema.as_deref(), annotator, out),
+        Command::Add {
+            project,
+            paths,
+            add_labels,
+        } => add(&project, &paths, add_labels, out),
+        Command::Validate { project } => validate(&project, out),
+        Command::Stats { project } => stats(&project, out),
+    }
+}
+
+fn new(
+    path: &Path,
+    schema: Option<&Path>,
+    annotator: Option<String>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    project_file::ProjectFormat::from_path(path)?;
+    if path.exists() {
+        bail!(
+            "{} already exists; tagdesk new never overwrites a project",
+            path.display()
+        );
+    }
+    let schema = match schema {
+        Some(schema_path) => load_schema(schema_path)?,
+        None => Schema::news(),
+    };
+    let annotator = annotator
+        .or_else(|| std::env::var("USER").ok())
+        .unwrap_or_default();
+    let mut project = Project::new(project_name(path), annotator, schema);
+    project_file::save(&mut project, path)?;
+    writeln!(
+        out,
+        "created {} (schema {:?})",
+        path.display(),
+        project.schema().name
+    )?;
+    Ok(())
+}
+
+/// `NAME` of `NAME.tagdesk.ron`.
+fn project_name(path: &Path) -> String {
+    let file = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem = file
+        .rsplit_once('.')
+        .map_or(file.as_str(), |(stem, _)| stem);
+    stem.strip_suffix(".tagdesk").unwrap_or(stem).to_owned()
+}
+
+fn load_schema(path: &Path) -> Result<Schema> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading schema {}", path.display()))?;
+    let schema: Schema = match path.extension().and_then(|e| e.to_str()) {
+        Some("json") => {
+            serde_json::from_str(&text).with_context(|| format!("schema {}", path.display()))?
+        }
+        _ => ron::from_str(&text).with_context(|| format!("schema {}", path.display()))?,
+    };
+    let problems = schema.problems();
+    if !problems.is_empty() {
+        bail!("schema {}:\n  {}", path.display(), problems.join("\n  "));
+    }
+    Ok(schema)
+}
+
+fn add(path: &Path, paths: &[PathBuf], add_labels: bool, out: &mut dyn Write) -> Result<()> {
+    let mut project = project_file::load(path)?;
+    let imported = import::import_paths(paths)?;
+    let mut edits = import::schema_additions(project.schema(), &imported.documents);
+    if !edits.is_empty() && !add_labels {
+        let names: Vec<String> = edits
+            .iter()
+            .filter_map(|e| match e {
+                Edit::AddEntityLabel { label } => Some(format!("label {}", label.name)),
+                Edit::AddEventType { event_type } => {
+                    Some(format!("event type {}", event_type.name))
+                }
+                _ => None,
+            })
+            .collect();
+        bail!(
+            "the imported annotations use what the project schema lacks: {}; rerun with --add-labels to add them",
+            names.join(", ")
+        );
+    }
+    let known_hashes: HashSet<&str> = project.documents().iter().map(|d| d.text_hash()).collect();
+    let mut new_ids = HashSet::new();
+    let mut new_hashes = HashSet::new();
+    let (mut added, mut entities, mut events) = (0, 0, 0);
+    let mut index = project.documents().len();
+    for doc in imported.documents {
+        if known_hashes.contains(doc.text_hash()) || !new_hashes.insert(doc.text_hash().to_owned())
+        {
+            writeln!(
+                out,
+                "skipped {}: the project already has the same text",
+                doc.name()
+            )?;
+            continue;
+        }
+        let id = project.unique_document_id(doc.id(), &new_ids);
+        new_ids.insert(id.clone());
+        let doc = doc.with_id(id);
+        (added, entities, events) = (
+            added + 1,
+            entities + doc.entities().len(),
+            events + doc.events().len(),
+        );
+        edits.push(Edit::AddDocument {
+            index,
+            document: Box::new(doc),
+        });
+        index += 1;
+    }
+    for skipped in &imported.skipped {
+        writeln!(
+            out,
+            "passed over {} (not an article file)",
+            skipped.display()
+        )?;
+    }
+    if added == 0 {
+        writeln!(out, "nothing to add")?;
+        return Ok(());
+    }
+    project.apply(Edit::Batch(edits))?;
+    project_file::save(&mut project, path)?;
+    writeln!(
+        out,
+        "added {added} document(s) with {entities} entities and {events} events to {}",
+        path.display()
+    )?;
+    Ok(())
+}
+
+fn validate(path: &Path, out: &mut dyn Write) -> Result<()> {
+    let project = project_file::load(path)?;
+    let warnings: Vec<_> = project
+        .problems()
+        .into_iter()
+        .filter(|p| p.severity == Severity::Warning)
+        .collect();
+    for warning in &warnings {
+        writeln!(out, "{warning}")?;
+    }
+    let entities: usize = project.documents().iter().map(|d| d.entities().len()).sum();
+    let events: usize = project.documents().iter().map(|d| d.events().len()).sum();
+    writeln!(
+        out,
+        "{}: valid ({} documents, {entities} entities, {events} events, {} warning(s))",
+        path.display(),
+        project.documents().len(),
+        warnings.len()
+    )?;
+    Ok(())
+}
+
+fn stats(path: &Path, out: &mut dyn Write) -> Result<()> {
+    let project = project_file::load(path)?;
+    let docs = project.documents();
+    let done = docs.iter().filter(|d| d.is_done()).count();
+    let chars: usize = docs.iter().map(|d| d.index().len_chars()).sum();
+    writeln!(
+        out,
+        "project {:?}: {} documents ({done} done), {chars} chars",
+        project.name(),
+        docs.len()
+    )?;
+
+    let mut entity_counts: BTreeMap<&str, [usize; 3]> = BTreeMap::new();
+    let mut event_counts: BTreeMap<&str, [usize; 3]> = BTreeMap::new();
+    for doc in docs {
+        for e in doc.entities() {
+            entity_counts.entry(&e.label).or_default()[status_column(e.status)] += 1;
+        }
+        for e in doc.events() {
+            event_counts.entry(&e.event_type).or_default()[status_column(e.status)] += 1;
+        }
+    }
+    // Schema order first (what annotators know), then anything else alphabetically.
+    let label_order: Vec<&str> = project
+        .schema()
+        .entity_labels
+        .iter()
+        .map(|l| l.name.as_str())
+        .collect();
+    let type_order: Vec<&str> = project
+        .schema()
+        .event_types
+        .iter()
+        .map(|t| t.name.as_str())
+        .collect();
+    write_table(out, "entities", &label_order, &entity_counts)?;
+    write_table(out, "events", &type_order, &event_counts)?;
+    let relations: usize = docs.iter().map(|d| d.relations().len()).sum();
+    writeln!(out, "relations: {relations}")?;
+    Ok(())
+}
+
+fn status_column(status: Status) -> usize {
+    Status::ALL
+        .iter()
+        .position(|&s| s == status)
+        .expect("ALL lists every status")
+}
+
+fn write_table(
+    out: &mut dyn Write,
+    title: &str,
+    order: &[&str],
+    counts: &BTreeMap<&str, [usize; 3]>,
+) -> Result<()> {
+    let mut rows: Vec<(&str, [usize; 3])> = order
+        .iter()
+        .filter_map(|name| counts.get(name).map(|c| (*name, *c)))
+        .collect();
+    rows.extend(
+        counts
+            .iter()
+            .filter(|(name, _)| !order.contains(name))
+            .map(|(n, c)| (*n, *c)),
+    );
+    let width = rows
+        .iter()
+        .map(|(n, _)| n.chars().count())
+        .chain([title.len(), 5])
+        .max()
+        .unwrap_or(5);
+    writeln!(
+        out,
+        "\n{title:<width$} {:>9} {:>9} {:>9} {:>9}",
+        "suggested", "accepted", "rejected", "total"
+    )?;
+    let mut totals = [0; 3];
+    for (name, c) in &rows {
+        writeln!(
+            out,
+            "{name:<width$} {:>9} {:>9} {:>9} {:>9}",
+            c[0],
+            c[1],
+            c[2],
+            c.iter().sum::<usize>()
+        )?;
+        (0..3).for_each(|i| totals[i] += c[i]);
+    }
+    writeln!(
+        out,
+        "{:<width$} {:>9} {:>9} {:>9} {:>9}",
+        "total",
+        totals[0],
+        totals[1],
+        totals[2],
+        totals.iter().sum::<usize>()
+    )?;
+    Ok(())
+}

@@ -1,0 +1,635 @@
+//! Articles in: plain text, Markdown, HTML, folders of them, and JSONL corpora.
+//!
+//! The stored text is what every offset counts, so it is fixed here, once:
+//! - a UTF-8 byte order mark is removed;
+//! - in `.txt`, `.md` and `.html` files, CRLF and lone CR become LF, as Python's text mode
+//!   reads them, so offsets match what `open(path).read()` counts;
+//! - JSONL texts are kept exactly as written, since their offsets (gold annotations) count
+//!   that text;
+//! - Markdown and HTML are reduced to their readable text (see [`markdown_text`] and
+//!   [`html_text`]); the markup itself is never annotated.
+//!
+//! Files larger than [`MAX_FILE_BYTES`], empty files, binary files and invalid UTF-8 are refused
+//! with an error naming the file.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::model::{
+    ArgTarget, Argument, Cardinality, DEFAULT_LABEL_COLOR, Document, Edit, Entity, EntityId,
+    EntityLabel, Event, EventId, EventType, Origin, Role, Schema, Source, SourceFormat, Span,
+    Status, TextIndex,
+};
+
+/// The largest file tagdesk imports: 64 MiB, far above any article, small enough to hold.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: {size} bytes is more than the {MAX_FILE_BYTES}-byte limit for one file", path.display())]
+    TooLarge { path: PathBuf, size: u64 },
+    #[error("{}: the file is empty", path.display())]
+    Empty { path: PathBuf },
+    #[error("{}: looks binary (NUL byte at byte offset {byte_offset}), not text", path.display())]
+    Binary { path: PathBuf, byte_offset: usize },
+    #[error("{}: not valid UTF-8 at byte offset {byte_offset}; convert it to UTF-8 first", path.display())]
+    NotUtf8 { path: PathBuf, byte_offset: usize },
+    #[error("{}: unsupported file type; tagdesk imports .txt, .md, .html, .htm and .jsonl", path.display())]
+    Unsupported { path: PathBuf },
+    #[error("{}: no .txt, .md, .html, .htm or .jsonl files in this folder", path.display())]
+    EmptyFolder { path: PathBuf },
+    #[error("{}: has no readable text once its markup is removed", path.display())]
+    NoText { path: PathBuf },
+    #[error("{}, line {line}: {message}", path.display())]
+    Jsonl {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+}
+
+/// What an import produced: documents in order, and files a folder walk passed over.
+#[derive(Debug, Default)]
+pub struct Imported {
+    pub documents: Vec<Document>,
+    pub skipped: Vec<PathBuf>,
+}
+
+/// Imports files and folders (folders recursively, in name order, hidden entries and other
+/// file types skipped). All or nothing: the first bad file fails the whole import.
+pub fn import_paths(paths: &[PathBuf]) -> Result<Imported, ImportError> {
+    let mut imported = Imported::default();
+    for path in paths {
+        if path.is_dir() {
+            let mut files = Vec::new();
+            walk_folder(path, &mut files, &mut imported.skipped)?;
+            if files.is_empty() {
+                return Err(ImportError::EmptyFolder { path: path.clone() });
+            }
+            for file in files {
+                imported.documents.extend(import_file(&file)?);
+            }
+        } else {
+            imported.documents.extend(import_file(path)?);
+        }
+    }
+    Ok(imported)
+}
+
+fn walk_folder(
+    dir: &Path,
+    files: &mut Vec<PathBuf>,
+    skipped: &mut Vec<PathBuf>,
+) -> Result<(), ImportError> {
+    let io = |source| ImportError::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(io)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()
+        .map_err(io)?;
+    entries.sort();
+    for path in entries {
+        let hidden = path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+        if hidden {
+            continue;
+        }
+        if path.is_dir() {
+            walk_folder(&path, files, skipped)?;
+        } else if format_of(&path).is_some() {
+            files.push(path);
+        } else {
+            skipped.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn format_of(path: &Path) -> Option<SourceFormat> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    Some(match ext.as_str() {
+        "txt" | "text" => SourceFormat::PlainText,
+        "md" | "markdown" => SourceFormat::Markdown,
+        "html" | "htm" => SourceFormat::Html,
+        "jsonl" => SourceFormat::Jsonl,
+        _ => return None,
+    })
+}
+
+/// Imports one file: one document, or one per line for JSONL.
+pub fn import_file(path: &Path) -> Result<Vec<Document>, ImportError> {
+    let format = format_of(path).ok_or_else(|| ImportError::Unsupported {
+        path: path.to_path_buf(),
+    })?;
+    let bytes = read_limited(path)?;
+    let raw = decode_utf8(path, &bytes)?;
+    if format == SourceFormat::Jsonl {
+        return import_jsonl(path, raw);
+    }
+    let text = normalize_newlines(raw);
+    let text = match format {
+        SourceFormat::Markdown => markdown_text(&text),
+        SourceFormat::Html => html_text(&text),
+        _ => text,
+    };
+    if text.trim().is_empty() {
+        return Err(match format {
+            SourceFormat::PlainText => ImportError::Empty {
+                path: path.to_path_buf(),
+            },
+            _ => ImportError::NoText {
+                path: path.to_path_buf(),
+            },
+        });
+    }
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let source = Source {
+        path: path.to_path_buf(),
+        format,
+    };
+    Ok(vec![Document::new(stem, name, Some(source), text)])
+}
+
+fn read_limited(path: &Path) -> Result<Vec<u8>, ImportError> {
+    let io = |source| ImportError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let size = std::fs::metadata(path).map_err(io)?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(ImportError::TooLarge {
+            path: path.to_path_buf(),
+            size,
+        });
+    }
+    std::fs::read(path).map_err(io)
+}
+
+/// Checks that `bytes` are text: not empty, no NUL, valid UTF-8; strips a BOM.
+fn decode_utf8<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, ImportError> {
+    if bytes.is_empty() {
+        return Err(ImportError::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    if let Some(byte_offset) = bytes.iter().position(|&b| b == 0) {
+        return Err(ImportError::Binary {
+            path: path.to_path_buf(),
+            byte_offset,
+        });
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| ImportError::NotUtf8 {
+        path: path.to_path_buf(),
+        byte_offset: e.valid_up_to(),
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(ImportError::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(text)
+}
+
+/// CRLF and lone CR become LF.
+pub fn normalize_newlines(text: &str) -> String {
+    if !text.contains('\r') {
+        return text.to_owned();
+    }
+    text.replace("\r\n", "\n").replace('\r', "\n")
+}
+
+/// Appends readable text, collapsing runs of blank lines into one paragraph break.
+#[derive(Default)]
+struct TextSink {
+    out: String,
+    /// Newlines owed before the next text: 1 for a line break, 2 for a paragraph.
+    pending_newlines: usize,
+}
+
+impl TextSink {
+    fn push_text(&mut self, text: &str) {
+        if text.is_empty() {
+            return;
+        }
+        if !self.out.is_empty() {
+            for _ in 0..self.pending_newlines {
+                self.out.push('\n');
+            }
+        }
+        self.pending_newlines = 0;
+        self.out.push_str(text);
+    }
+
+    fn break_line(&mut self, newlines: usize) {
+        let trimmed = self.out.trim_end_matches([' ', '\t']).len();
+        self.out.truncate(trimmed);
+        self.pending_newlines = self.pending_newlines.max(newlines);
+    }
+
+    /// Appends HTML text with its whitespace collapsed (`pre` keeps it).
+    fn push_collapsed(&mut self, text: &str) {
+        let mut piece = String::with_capacity(text.len());
+        let mut space = false;
+        for c in text.chars() {
+            if matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{c}') {
+                space = true;
+                continue;
+            }
+            let at_line_start = piece.is_empty()
+                && (self.out.is_empty() || self.out.ends_with('\n') || self.pending_newlines > 0);
+            if space && !at_line_start && !(piece.is_empty() && self.out.ends_with(' ')) {
+                piece.push(' ');
+            }
+            space = false;
+            piece.push(c);
+        }
+        if space && !piece.is_empty() {
+            piece.push(' ');
+        } else if space
+            && self.pending_newlines == 0
+            && !self.out.is_empty()
+            && !self.out.ends_with([' ', '\n'])
+        {
+            piece.push(' ');
+        }
+        self.push_text(&piece);
+    }
+
+    fn finish(self) -> String {
+        self.out.trim_end().to_owned()
+    }
+}
+
+/// The readable text of a Markdown document: headings, paragraphs, list items and code as
+/// lines, emphasis and link markup removed (link text kept, URLs dropped), raw HTML dropped.
+pub fn markdown_text(markdown: &str) -> String {
+    use pulldown_cmark::{Event as Md, Parser, Tag, TagEnd};
+    let mut sink = TextSink::default();
+    for event in Parser::new(markdown) {
+        match event {
+            Md::Text(t) | Md::Code(t) => sink.push_text(&t),
+            Md::SoftBreak => sink.push_text(" "),
+            Md::HardBreak => sink.break_line(1),
+            Md::Start(Tag::Item) | Md::End(TagEnd::Item) | Md::End(TagEnd::TableRow) => {
+                sink.break_line(1)
+            }
+            Md::Start(Tag::TableCell) => sink.push_text(" "),
+            Md::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::CodeBlock
+                | TagEnd::BlockQuote(_)
+                | TagEnd::List(_)
+                | TagEnd::Table,
+            ) => sink.break_line(2),
+            Md::Rule => sink.break_line(2),
+            _ => {}
+        }
+    }
+    sink.finish()
+}
+
+/// Elements whose content is never article text.
+const HTML_SKIP: &[&str] = &[
+    "head", "script", "style", "noscript", "template", "nav", "header", "footer", "aside", "svg",
+    "iframe", "form", "button", "select", "canvas", "object",
+];
+/// Elements that end a line.
+const HTML_LINE: &[&str] = &["br", "li", "tr", "dt", "dd", "option"];
+/// Elements that are paragraphs of their own.
+const HTML_BLOCK: &[&str] = &[
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "dl",
+    "blockquote",
+    "pre",
+    "figure",
+    "figcaption",
+    "article",
+    "section",
+    "main",
+    "table",
+    "hr",
+    "address",
+    "body",
+];
+
+/// The readable text of an HTML page: scripts, styles, navigation, headers, footers and asides
+/// dropped; block elements become paragraph breaks, `br` and list items line breaks; entities
+/// decoded; whitespace collapsed as a browser does (NBSP kept).
+pub fn html_text(html: &str) -> String {
+    let document = scraper::Html::parse_document(html);
+    let mut sink = TextSink::default();
+    walk_html(document.tree.root(), &mut sink, false);
+    sink.finish()
+}
+
+fn walk_html(node: ego_tree::NodeRef<'_, scraper::Node>, sink: &mut TextSink, in_pre: bool) {
+    match node.value() {
+        scraper::Node::Text(text) => {
+            if in_pre {
+                sink.push_text(text);
+            } else {
+                sink.push_collapsed(text);
+            }
+        }
+        scraper::Node::Element(element) => {
+            let name = element.name();
+            if HTML_SKIP.contains(&name) {
+                return;
+            }
+            let breaks = if HTML_BLOCK.contains(&name) {
+                2
+            } else if HTML_LINE.contains(&name) {
+                1
+            } else {
+                0
+            };
+            if breaks > 0 {
+                sink.break_line(breaks);
+            }
+            let in_pre = in_pre || name == "pre";
+            for child in node.children() {
+                walk_html(child, sink, in_pre);
+            }
+            if breaks > 0 {
+                sink.break_line(breaks);
+            }
+        }
+        scraper::Node::Document | scraper::Node::Fragment => {
+            for child in node.children() {
+                walk_html(child, sink, in_pre);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// One line of a JSONL corpus: `{"text", "id"?, "meta"?}`, plus the gold format's
+/// `entities` and `events` (char offsets, end exclusive).
+#[derive(Deserialize)]
+struct JsonlLine {
+    text: String,
+    #[serde(default)]
+    id: Option<serde_json::Value>,
+    #[serde(default)]
+    meta: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(default)]
+    entities: Vec<GoldEntity>,
+    #[serde(default)]
+    events: Vec<GoldEvent>,
+}
+
+#[derive(Deserialize)]
+struct GoldEntity {
+    start: usize,
+    end: usize,
+    label: String,
+}
+
+#[derive(Deserialize)]
+struct GoldSpan {
+    start: usize,
+    end: usize,
+}
+
+#[derive(Deserialize)]
+struct GoldEvent {
+    trigger: GoldSpan,
+    #[serde(rename = "type")]
+    event_type: String,
+    #[serde(default)]
+    arguments: Vec<GoldArgument>,
+}
+
+#[derive(Deserialize)]
+struct GoldArgument {
+    role: String,
+    start: usize,
+    end: usize,
+}
+
+fn import_jsonl(path: &Path, content: &str) -> Result<Vec<Document>, ImportError> {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let source_name = path
+        .file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut documents = Vec::new();
+    for (i, line) in content.split('\n').enumerate() {
+        let line_no = i + 1;
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.trim().is_empty() {
+            continue;
+        }
+        let err = |message: String| ImportError::Jsonl {
+            path: path.to_path_buf(),
+            line: line_no,
+            message,
+        };
+        let parsed: JsonlLine = serde_json::from_str(line).map_err(|e| err(e.to_string()))?;
+        if parsed.text.is_empty() {
+            return Err(err("\"text\" is empty".to_owned()));
+        }
+        let id = match parsed.id {
+            Some(serde_json::Value::String(s)) if !s.is_empty() => s,
+            Some(serde_json::Value::Number(n)) => n.to_string(),
+            None => format!("{stem}-{line_no}"),
+            Some(other) => {
+                return Err(err(format!(
+                    "\"id\" must be a string or number, not {other}"
+                )));
+            }
+        };
+        let meta: BTreeMap<String, String> = parsed
+            .meta
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(k, v)| match v {
+                serde_json::Value::String(s) => (k, s),
+                other => (k, other.to_string()),
+            })
+            .collect();
+        let index = TextIndex::new(parsed.text.as_str());
+        let span = |start: usize, end: usize, what: &str| {
+            let span = Span { start, end };
+            span.check(index.len_chars())
+                .map(|()| span)
+                .map_err(|e| err(format!("{what}: {e}")))
+        };
+        let origin = Origin::Imported {
+            source: source_name.clone(),
+        };
+        let mut entities = Vec::with_capacity(parsed.entities.len());
+        let mut by_span: HashMap<Span, EntityId> = HashMap::new();
+        for (n, gold) in parsed.entities.into_iter().enumerate() {
+            let id = EntityId(n as u32 + 1);
+            let span = span(gold.start, gold.end, &format!("entity {}", n + 1))?;
+            by_span.entry(span).or_insert(id);
+            entities.push(Entity {
+                id,
+                span,
+                label: gold.label,
+                origin: origin.clone(),
+                status: Status::Accepted,
+            });
+        }
+        let mut triggers: HashMap<Span, EventId> = HashMap::new();
+        for (n, gold) in parsed.events.iter().enumerate() {
+            let trigger = span(
+                gold.trigger.start,
+                gold.trigger.end,
+                &format!("event {} trigger", n + 1),
+            )?;
+            triggers.entry(trigger).or_insert(EventId(n as u32 + 1));
+        }
+        let mut events = Vec::with_capacity(parsed.events.len());
+        for (n, gold) in parsed.events.into_iter().enumerate() {
+            let id = EventId(n as u32 + 1);
+            let mut arguments = Vec::with_capacity(gold.arguments.len());
+            for arg in gold.arguments {
+                let at = span(
+                    arg.start,
+                    arg.end,
+                    &format!("event {} argument {}", n + 1, arg.role),
+                )?;
+                // An argument names an entity by its span, or (nested events) another trigger.
+                let target = match (by_span.get(&at), triggers.get(&at)) {
+                    (Some(&entity), _) => ArgTarget::Entity(entity),
+                    (None, Some(&event)) if event != id => ArgTarget::Event(event),
+                    _ => {
+                        return Err(err(format!(
+                            "event {} argument {} at {at} is neither an entity nor another event's trigger",
+                            n + 1,
+                            arg.role
+                        )));
+                    }
+                };
+                arguments.push(Argument {
+                    role: arg.role,
+                    target,
+                });
+            }
+            let trigger = Span {
+                start: gold.trigger.start,
+                end: gold.trigger.end,
+            };
+            events.push(Event {
+                id,
+                event_type: gold.event_type,
+                trigger,
+                arguments,
+                origin: origin.clone(),
+                status: Status::Accepted,
+            });
+        }
+        let name = id.clone();
+        let source = Source {
+            path: path.to_path_buf(),
+            format: SourceFormat::Jsonl,
+        };
+        documents.push(
+            Document::new(id, name, Some(source), parsed.text)
+                .with_annotations(entities, events, Vec::new())
+                .with_meta(meta),
+        );
+    }
+    if documents.is_empty() {
+        return Err(ImportError::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(documents)
+}
+
+/// The schema edits needed before `documents` fit `schema`: entity labels and event types
+/// they use that it lacks (labels grey, without hotkey; event roles as seen, any label, any
+/// count). Empty when they already fit.
+pub fn schema_additions(schema: &Schema, documents: &[Document]) -> Vec<Edit> {
+    let mut labels: Vec<&str> = Vec::new();
+    let mut event_roles: Vec<(&str, Vec<&str>)> = Vec::new();
+    let mut seen = HashSet::new();
+    for doc in documents {
+        for entity in doc.entities() {
+            if schema.entity_label(&entity.label).is_none() && seen.insert(entity.label.as_str()) {
+                labels.push(&entity.label);
+            }
+        }
+        for event in doc.events() {
+            if schema.event_type(&event.event_type).is_some() {
+                continue;
+            }
+            let roles = match event_roles.iter_mut().find(|(t, _)| *t == event.event_type) {
+                Some((_, roles)) => roles,
+                None => {
+                    event_roles.push((&event.event_type, Vec::new()));
+                    &mut event_roles.last_mut().expect("just pushed").1
+                }
+            };
+            for arg in &event.arguments {
+                if !roles.contains(&arg.role.as_str()) {
+                    roles.push(&arg.role);
+                }
+            }
+        }
+    }
+    let mut edits: Vec<Edit> = labels
+        .into_iter()
+        .map(|name| Edit::AddEntityLabel {
+            label: EntityLabel {
+                name: name.to_owned(),
+                description: String::new(),
+                color: DEFAULT_LABEL_COLOR,
+                hotkey: None,
+            },
+        })
+        .collect();
+    edits.extend(event_roles.into_iter().map(|(name, roles)| {
+        Edit::AddEventType {
+            event_type: EventType {
+                name: name.to_owned(),
+                description: String::new(),
+                color: DEFAULT_LABEL_COLOR,
+                roles: roles
+                    .into_iter()
+                    .map(|r| Role {
+                        name: r.to_owned(),
+                        labels: Vec::new(),
+                        count: Cardinality::ZeroOrMore,
+                    })
+                    .collect(),
+            },
+        }
+    }));
+    edits
+}

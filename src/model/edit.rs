@@ -1,0 +1,544 @@
+//! Every change to a project is an [`Edit`]. Applying one returns its inverse, which is how
+//! [`History`] undoes and redoes without snapshotting the project.
+
+use super::{
+    ArgTarget, Document, Entity, EntityId, EntityLabel, Event, EventId, EventType, Project,
+    Relation, RelationId, Severity,
+};
+
+/// One change to a project. Documents are named by id.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Edit {
+    AddDocument {
+        index: usize,
+        document: Box<Document>,
+    },
+    RemoveDocument {
+        index: usize,
+    },
+    SetDone {
+        doc: String,
+        done: bool,
+    },
+    AddEntity {
+        doc: String,
+        entity: Entity,
+    },
+    /// Refused while an event or relation points to the entity: see [`Edit::remove_entity`].
+    RemoveEntity {
+        doc: String,
+        id: EntityId,
+    },
+    /// Replaces the entity with the same id: relabel, resize, accept, reject.
+    ReplaceEntity {
+        doc: String,
+        entity: Entity,
+    },
+    AddEvent {
+        doc: String,
+        event: Event,
+    },
+    /// Refused while another event points to it: see [`Edit::remove_event`].
+    RemoveEvent {
+        doc: String,
+        id: EventId,
+    },
+    /// Replaces the event with the same id: retype, arguments, accept, reject.
+    ReplaceEvent {
+        doc: String,
+        event: Event,
+    },
+    AddRelation {
+        doc: String,
+        relation: Relation,
+    },
+    RemoveRelation {
+        doc: String,
+        id: RelationId,
+    },
+    AddEntityLabel {
+        label: EntityLabel,
+    },
+    /// Refused while an entity has the label.
+    RemoveEntityLabel {
+        name: String,
+    },
+    AddEventType {
+        event_type: EventType,
+    },
+    /// Refused while an event has the type.
+    RemoveEventType {
+        name: String,
+    },
+    /// Several edits applied as one: all or none, undone as one.
+    Batch(Vec<Edit>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum EditError {
+    #[error("no document with id {0:?}")]
+    NoDocument(String),
+    #[error("document index {index} is past the {len} documents of the project")]
+    NoDocumentIndex { index: usize, len: usize },
+    #[error("a document with id {0:?} is already in the project")]
+    DocumentIdTaken(String),
+    #[error("document {doc:?} has no {what}")]
+    NotFound { doc: String, what: String },
+    #[error("document {doc:?} already has an annotation with id {what}")]
+    IdTaken { doc: String, what: String },
+    #[error("{what} in document {doc:?} is still used by {user}")]
+    InUse {
+        doc: String,
+        what: String,
+        user: String,
+    },
+    #[error("the schema has no {0}")]
+    NotInSchema(String),
+    #[error("the schema already has {0:?}")]
+    AlreadyInSchema(String),
+    #[error("{0:?} is still used by annotations")]
+    SchemaItemInUse(String),
+    #[error("document {doc:?}: {message}")]
+    Invalid { doc: String, message: String },
+}
+
+impl Edit {
+    /// Removes an entity and everything that points to it (event arguments, relations), as
+    /// one undoable edit.
+    pub fn remove_entity(doc: &Document, id: EntityId) -> Edit {
+        let doc_id = doc.id().to_owned();
+        let mut edits = Vec::new();
+        for event in doc.events() {
+            if event
+                .arguments
+                .iter()
+                .any(|a| a.target == ArgTarget::Entity(id))
+            {
+                let mut event = event.clone();
+                event
+                    .arguments
+                    .retain(|a| a.target != ArgTarget::Entity(id));
+                edits.push(Edit::ReplaceEvent {
+                    doc: doc_id.clone(),
+                    event,
+                });
+            }
+        }
+        for relation in doc.relations() {
+            if relation.from == id || relation.to == id {
+                edits.push(Edit::RemoveRelation {
+                    doc: doc_id.clone(),
+                    id: relation.id,
+                });
+            }
+        }
+        edits.push(Edit::RemoveEntity { doc: doc_id, id });
+        Edit::Batch(edits)
+    }
+
+    /// Removes an event and the arguments of other events that point to it, as one edit.
+    pub fn remove_event(doc: &Document, id: EventId) -> Edit {
+        let doc_id = doc.id().to_owned();
+        let mut edits = Vec::new();
+        for event in doc.events() {
+            if event.id != id
+                && event
+                    .arguments
+                    .iter()
+                    .any(|a| a.target == ArgTarget::Event(id))
+            {
+                let mut event = event.clone();
+                event.arguments.retain(|a| a.target != ArgTarget::Event(id));
+                edits.push(Edit::ReplaceEvent {
+                    doc: doc_id.clone(),
+                    event,
+                });
+            }
+        }
+        edits.push(Edit::RemoveEvent { doc: doc_id, id });
+        Edit::Batch(edits)
+    }
+}
+
+impl Project {
+    /// Applies `edit` and returns the edit that undoes it. On error nothing has changed.
+    pub fn apply(&mut self, edit: Edit) -> Result<Edit, EditError> {
+        match edit {
+            Edit::Batch(edits) => {
+                let mut inverses = Vec::with_capacity(edits.len());
+                for edit in edits {
+                    match self.apply(edit) {
+                        Ok(inverse) => inverses.push(inverse),
+                        Err(e) => {
+                            for inverse in inverses.into_iter().rev() {
+                                self.apply(inverse)
+                                    .expect("the inverse of an applied edit applies");
+                            }
+                            return Err(e);
+                        }
+                    }
+                }
+                inverses.reverse();
+                Ok(Edit::Batch(inverses))
+            }
+            Edit::AddDocument { index, document } => {
+                if index > self.documents.len() {
+                    return Err(EditError::NoDocumentIndex {
+                        index,
+                        len: self.documents.len(),
+                    });
+                }
+                if self.document(document.id()).is_some() {
+                    return Err(EditError::DocumentIdTaken(document.id().to_owned()));
+                }
+                let errors: Vec<String> = document
+                    .problems(&self.schema)
+                    .into_iter()
+                    .filter(|p| p.severity == Severity::Error)
+                    .map(|p| p.to_string())
+                    .collect();
+                if !errors.is_empty() {
+                    return Err(EditError::Invalid {
+                        doc: document.name().to_owned(),
+                        message: errors.join("; "),
+                    });
+                }
+                let mut document = *document;
+                document.normalize_order();
+                self.documents.insert(index, document);
+                Ok(Edit::RemoveDocument { index })
+            }
+            Edit::RemoveDocument { index } => {
+                if index >= self.documents.len() {
+                    return Err(EditError::NoDocumentIndex {
+                        index,
+                        len: self.documents.len(),
+                    });
+                }
+                let document = Box::new(self.documents.remove(index));
+                Ok(Edit::AddDocument { index, document })
+            }
+            Edit::SetDone { doc, done } => {
+                let d = self.doc_mut(&doc)?;
+                let was = std::mem::replace(&mut d.done, done);
+                Ok(Edit::SetDone { doc, done: was })
+            }
+            Edit::AddEntity { doc, entity } => {
+                self.check_entity(&doc, &entity)?;
+                let d = self.doc_mut(&doc)?;
+                if d.entity(entity.id).is_some() {
+                    return Err(EditError::IdTaken {
+                        doc,
+                        what: entity.id.to_string(),
+                    });
+                }
+                let id = entity.id;
+                let slot = d.entity_slot(entity.span, id);
+                d.entities.insert(slot, entity);
+                Ok(Edit::RemoveEntity { doc, id })
+            }
+            Edit::RemoveEntity { doc, id } => {
+                let d = self.doc_mut(&doc)?;
+                let Some(pos) = d.entities.iter().position(|e| e.id == id) else {
+                    return Err(EditError::NotFound {
+                        doc,
+                        what: id.to_string(),
+                    });
+                };
+                let user = d
+                    .events
+                    .iter()
+                    .find(|e| {
+                        e.arguments
+                            .iter()
+                            .any(|a| a.target == ArgTarget::Entity(id))
+                    })
+                    .map(|e| e.id.to_string())
+                    .or_else(|| {
+                        d.relations
+                            .iter()
+                            .find(|r| r.from == id || r.to == id)
+                            .map(|r| r.id.to_string())
+                    });
+                if let Some(user) = user {
+                    return Err(EditError::InUse {
+                        doc,
+                        what: id.to_string(),
+                        user,
+                    });
+                }
+                let entity = d.entities.remove(pos);
+                Ok(Edit::AddEntity { doc, entity })
+            }
+            Edit::ReplaceEntity { doc, entity } => {
+                self.check_entity(&doc, &entity)?;
+                let d = self.doc_mut(&doc)?;
+                let Some(pos) = d.entities.iter().position(|e| e.id == entity.id) else {
+                    return Err(EditError::NotFound {
+                        doc,
+                        what: entity.id.to_string(),
+                    });
+                };
+                let old = d.entities.remove(pos);
+                let slot = d.entity_slot(entity.span, entity.id);
+                d.entities.insert(slot, entity);
+                Ok(Edit::ReplaceEntity { doc, entity: old })
+            }
+            Edit::AddEvent { doc, event } => {
+                self.check_event(&doc, &event)?;
+                let d = self.doc_mut(&doc)?;
+                if d.event(event.id).is_some() {
+                    return Err(EditError::IdTaken {
+                        doc,
+                        what: event.id.to_string(),
+                    });
+                }
+                let id = event.id;
+                let slot = d.event_slot(event.trigger, id);
+                d.events.insert(slot, event);
+                Ok(Edit::RemoveEvent { doc, id })
+            }
+            Edit::RemoveEvent { doc, id } => {
+                let d = self.doc_mut(&doc)?;
+                let Some(pos) = d.events.iter().position(|e| e.id == id) else {
+                    return Err(EditError::NotFound {
+                        doc,
+                        what: id.to_string(),
+                    });
+                };
+                if let Some(user) = d.events.iter().find(|e| {
+                    e.id != id && e.arguments.iter().any(|a| a.target == ArgTarget::Event(id))
+                }) {
+                    return Err(EditError::InUse {
+                        doc,
+                        what: id.to_string(),
+                        user: user.id.to_string(),
+                    });
+                }
+                let event = d.events.remove(pos);
+                Ok(Edit::AddEvent { doc, event })
+            }
+            Edit::ReplaceEvent { doc, event } => {
+                self.check_event(&doc, &event)?;
+                let d = self.doc_mut(&doc)?;
+                let Some(pos) = d.events.iter().position(|e| e.id == event.id) else {
+                    return Err(EditError::NotFound {
+                        doc,
+                        what: event.id.to_string(),
+                    });
+                };
+                let old = d.events.remove(pos);
+                let slot = d.event_slot(event.trigger, event.id);
+                d.events.insert(slot, event);
+                Ok(Edit::ReplaceEvent { doc, event: old })
+            }
+            Edit::AddRelation { doc, relation } => {
+                if self.schema.relation_type(&relation.relation_type).is_none() {
+                    return Err(EditError::NotInSchema(format!(
+                        "relation type {:?}",
+                        relation.relation_type
+                    )));
+                }
+                let d = self.doc_mut(&doc)?;
+                for end in [relation.from, relation.to] {
+                    if d.entity(end).is_none() {
+                        return Err(EditError::NotFound {
+                            doc,
+                            what: end.to_string(),
+                        });
+                    }
+                }
+                if d.relation(relation.id).is_some() {
+                    return Err(EditError::IdTaken {
+                        doc,
+                        what: relation.id.to_string(),
+                    });
+                }
+                let id = relation.id;
+                let slot = d.relation_slot(id);
+                d.relations.insert(slot, relation);
+                Ok(Edit::RemoveRelation { doc, id })
+            }
+            Edit::RemoveRelation { doc, id } => {
+                let d = self.doc_mut(&doc)?;
+                let Some(pos) = d.relations.iter().position(|r| r.id == id) else {
+                    return Err(EditError::NotFound {
+                        doc,
+                        what: id.to_string(),
+                    });
+                };
+                let relation = d.relations.remove(pos);
+                Ok(Edit::AddRelation { doc, relation })
+            }
+            Edit::AddEntityLabel { label } => {
+                self.check_new_schema_name(&label.name)?;
+                let name = label.name.clone();
+                self.schema.entity_labels.push(label);
+                Ok(Edit::RemoveEntityLabel { name })
+            }
+            Edit::RemoveEntityLabel { name } => {
+                let Some(pos) = self
+                    .schema
+                    .entity_labels
+                    .iter()
+                    .position(|l| l.name == name)
+                else {
+                    return Err(EditError::NotInSchema(format!("entity label {name:?}")));
+                };
+                if self
+                    .documents
+                    .iter()
+                    .any(|d| d.entities.iter().any(|e| e.label == name))
+                {
+                    return Err(EditError::SchemaItemInUse(name));
+                }
+                let label = self.schema.entity_labels.remove(pos);
+                Ok(Edit::AddEntityLabel { label })
+            }
+            Edit::AddEventType { event_type } => {
+                self.check_new_schema_name(&event_type.name)?;
+                let name = event_type.name.clone();
+                self.schema.event_types.push(event_type);
+                Ok(Edit::RemoveEventType { name })
+            }
+            Edit::RemoveEventType { name } => {
+                let Some(pos) = self.schema.event_types.iter().position(|t| t.name == name) else {
+                    return Err(EditError::NotInSchema(format!("event type {name:?}")));
+                };
+                if self
+                    .documents
+                    .iter()
+                    .any(|d| d.events.iter().any(|e| e.event_type == name))
+                {
+                    return Err(EditError::SchemaItemInUse(name));
+                }
+                let event_type = self.schema.event_types.remove(pos);
+                Ok(Edit::AddEventType { event_type })
+            }
+        }
+    }
+
+    fn doc_mut(&mut self, id: &str) -> Result<&mut Document, EditError> {
+        self.documents
+            .iter_mut()
+            .find(|d| d.id == id)
+            .ok_or_else(|| EditError::NoDocument(id.to_owned()))
+    }
+
+    fn check_new_schema_name(&self, name: &str) -> Result<(), EditError> {
+        if self.schema.entity_label(name).is_some() || self.schema.event_type(name).is_some() {
+            return Err(EditError::AlreadyInSchema(name.to_owned()));
+        }
+        Ok(())
+    }
+
+    fn check_entity(&self, doc: &str, entity: &Entity) -> Result<(), EditError> {
+        let d = self
+            .document(doc)
+            .ok_or_else(|| EditError::NoDocument(doc.to_owned()))?;
+        if self.schema.entity_label(&entity.label).is_none() {
+            return Err(EditError::NotInSchema(format!(
+                "entity label {:?}",
+                entity.label
+            )));
+        }
+        entity
+            .span
+            .check(d.text.len_chars())
+            .map_err(|e| EditError::Invalid {
+                doc: doc.to_owned(),
+                message: format!("entity {}: {e}", entity.id),
+            })
+    }
+
+    fn check_event(&self, doc: &str, event: &Event) -> Result<(), EditError> {
+        let d = self
+            .document(doc)
+            .ok_or_else(|| EditError::NoDocument(doc.to_owned()))?;
+        if self.schema.event_type(&event.event_type).is_none() {
+            return Err(EditError::NotInSchema(format!(
+                "event type {:?}",
+                event.event_type
+            )));
+        }
+        event
+            .trigger
+            .check(d.text.len_chars())
+            .map_err(|e| EditError::Invalid {
+                doc: doc.to_owned(),
+                message: format!("event {} trigger: {e}", event.id),
+            })?;
+        for arg in &event.arguments {
+            let exists = match arg.target {
+                ArgTarget::Entity(id) => d.entity(id).is_some(),
+                ArgTarget::Event(id) => id != event.id && d.event(id).is_some(),
+            };
+            if !exists {
+                return Err(EditError::NotFound {
+                    doc: doc.to_owned(),
+                    what: format!(
+                        "{} for argument {}",
+                        super::document::target_name(arg.target),
+                        arg.role
+                    ),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Undo and redo stacks of inverse edits. Not saved with the project.
+#[derive(Debug, Default)]
+pub struct History {
+    undo: Vec<Edit>,
+    redo: Vec<Edit>,
+}
+
+impl History {
+    /// Applies `edit` to `project` and records it; a new edit clears the redo stack.
+    pub fn apply(&mut self, project: &mut Project, edit: Edit) -> Result<(), EditError> {
+        let inverse = project.apply(edit)?;
+        self.undo.push(inverse);
+        self.redo.clear();
+        Ok(())
+    }
+
+    /// Undoes the last edit; `Ok(false)` when there is nothing to undo.
+    pub fn undo(&mut self, project: &mut Project) -> Result<bool, EditError> {
+        Self::step(project, &mut self.undo, &mut self.redo)
+    }
+
+    /// Redoes the last undone edit; `Ok(false)` when there is nothing to redo.
+    pub fn redo(&mut self, project: &mut Project) -> Result<bool, EditError> {
+        Self::step(project, &mut self.redo, &mut self.undo)
+    }
+
+    fn step(
+        project: &mut Project,
+        from: &mut Vec<Edit>,
+        to: &mut Vec<Edit>,
+    ) -> Result<bool, EditError> {
+        let Some(edit) = from.pop() else {
+            return Ok(false);
+        };
+        match project.apply(edit.clone()) {
+            Ok(inverse) => {
+                to.push(inverse);
+                Ok(true)
+            }
+            Err(e) => {
+                from.push(edit);
+                Err(e)
+            }
+        }
+    }
+
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+}

@@ -1,0 +1,24 @@
+//! The annotation model: pure data and the edits that change it. No egui, no I/O.
+
+mod annotation;
+mod document;
+mod edit;
+mod project;
+mod schema;
+mod span;
+mod text_index;
+
+pub use annotation::{
+    ArgTarget, Argument, Entity, EntityId, Event, EventId, Origin, Relation, RelationId, Status,
+};
+pub use document::{Document, Problem, Severity, Source, SourceFormat, text_hash};
+pub use edit::{Edit, EditError, History};
+pub use project::{Project, now_rfc3339};
+pub use schema::{
+    Cardinality, DEFAULT_LABEL_COLOR, EntityLabel, EventType, RelationType, Rgb, Role, Schema,
+};
+pub use span::{Span, SpanError};
+pub use text_index::TextIndex;
+
+#[cfg(test)]
+mod tests;

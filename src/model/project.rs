@@ -1,0 +1,144 @@
+//! A project: a schema, the documents annotated with it, and who made it when.
+
+use std::collections::HashSet;
+
+use super::{Document, Problem, Schema, Severity};
+
+/// An annotation project. Its fields change only through [`crate::model::Edit`]s
+/// ([`Project::apply`]), except the `modified` stamp, which saving sets.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Project {
+    pub(super) name: String,
+    pub(super) annotator: String,
+    /// RFC 3339, UTC.
+    pub(super) created: String,
+    /// RFC 3339, UTC.
+    pub(super) modified: String,
+    pub(super) schema: Schema,
+    pub(super) documents: Vec<Document>,
+}
+
+/// The current time as RFC 3339 in UTC, to the second.
+pub fn now_rfc3339() -> String {
+    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
+}
+
+impl Project {
+    /// An empty project created now.
+    pub fn new(name: String, annotator: String, schema: Schema) -> Self {
+        let now = now_rfc3339();
+        Self {
+            name,
+            annotator,
+            created: now.clone(),
+            modified: now,
+            schema,
+            documents: Vec::new(),
+        }
+    }
+
+    /// A project from its parts as read from a file; call [`Project::problems`] before trusting
+    /// it. Annotation order is normalised here.
+    pub fn from_parts(
+        name: String,
+        annotator: String,
+        created: String,
+        modified: String,
+        schema: Schema,
+        mut documents: Vec<Document>,
+    ) -> Self {
+        documents.iter_mut().for_each(Document::normalize_order);
+        Self {
+            name,
+            annotator,
+            created,
+            modified,
+            schema,
+            documents,
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    pub fn annotator(&self) -> &str {
+        &self.annotator
+    }
+    pub fn created(&self) -> &str {
+        &self.created
+    }
+    pub fn modified(&self) -> &str {
+        &self.modified
+    }
+    pub fn schema(&self) -> &Schema {
+        &self.schema
+    }
+    pub fn documents(&self) -> &[Document] {
+        &self.documents
+    }
+
+    pub fn document(&self, id: &str) -> Option<&Document> {
+        self.documents.iter().find(|d| d.id == id)
+    }
+
+    /// Stamps the project as modified now; called when it is saved.
+    pub fn touch(&mut self) {
+        self.modified = now_rfc3339();
+    }
+
+    /// Puts back a stamp, when a save that set it failed.
+    pub fn set_modified(&mut self, stamp: String) {
+        self.modified = stamp;
+    }
+
+    /// Every problem of the project: the schema's own, duplicate document ids, and each
+    /// document's (see [`Document::problems`]).
+    pub fn problems(&self) -> Vec<Problem> {
+        let mut problems: Vec<Problem> = self
+            .schema
+            .problems()
+            .into_iter()
+            .map(|message| Problem {
+                severity: Severity::Error,
+                document: None,
+                char_offset: None,
+                message: format!("schema: {message}"),
+            })
+            .collect();
+        for (name, stamp) in [("created", &self.created), ("modified", &self.modified)] {
+            if humantime::parse_rfc3339(stamp).is_err() {
+                problems.push(Problem {
+                    severity: Severity::Error,
+                    document: None,
+                    char_offset: None,
+                    message: format!("{name} time {stamp:?} is not an RFC 3339 time"),
+                });
+            }
+        }
+        let mut ids = HashSet::new();
+        for doc in &self.documents {
+            if !ids.insert(doc.id.as_str()) {
+                problems.push(Problem {
+                    severity: Severity::Error,
+                    document: Some(doc.name.clone()),
+                    char_offset: None,
+                    message: format!("document id {:?} is used twice", doc.id),
+                });
+            }
+            problems.extend(doc.problems(&self.schema));
+        }
+        problems
+    }
+
+    /// A document id based on `wanted` that no document of the project has yet.
+    pub fn unique_document_id(&self, wanted: &str, also_taken: &HashSet<String>) -> String {
+        let taken = |id: &str| self.document(id).is_some() || also_taken.contains(id);
+        if !taken(wanted) {
+            return wanted.to_owned();
+        }
+        (2..)
+            .map(|n| format!("{wanted}-{n}"))
+            .find(|id| !taken(id))
+            .expect("an unbounded range yields a free id")
+    }
+}

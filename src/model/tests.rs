@@ -1,0 +1,261 @@
+//! Edits, undo and redo over a small project with non-ASCII text.
+
+use super::*;
+
+const DOC: &str = "d1";
+
+fn project() -> Project {
+    let mut project = Project::new("test".into(), "ana".into(), Schema::news());
+    let text = "서울 — Park Ji-won met Laura Hill in London on Friday.".to_owned();
+    let doc = Document::new(DOC.into(), "seoul.txt".into(), None, text);
+    project
+        .apply(Edit::AddDocument {
+            index: 0,
+            document: Box::new(doc),
+        })
+        .expect("add document");
+    project
+}
+
+fn entity(id: u32, start: usize, end: usize, label: &str) -> Entity {
+    Entity {
+        id: EntityId(id),
+        span: Span { start, end },
+        label: label.into(),
+        origin: Origin::Manual,
+        status: Status::Accepted,
+    }
+}
+
+fn add(entity: Entity) -> Edit {
+    Edit::AddEntity {
+        doc: DOC.into(),
+        entity,
+    }
+}
+
+#[test]
+fn entities_stay_sorted_and_text_matches() {
+    let mut p = project();
+    p.apply(add(entity(1, 35, 41, "GPE"))).unwrap();
+    p.apply(add(entity(2, 0, 2, "GPE"))).unwrap();
+    p.apply(add(entity(3, 5, 16, "PER"))).unwrap();
+    let doc = p.document(DOC).unwrap();
+    let spans: Vec<&str> = doc
+        .entities()
+        .iter()
+        .map(|e| doc.span_text(e.span).unwrap())
+        .collect();
+    assert_eq!(spans, ["서울", "Park Ji-won", "London"]);
+}
+
+#[test]
+fn invalid_edits_are_refused_and_change_nothing() {
+    let mut p = project();
+    let before = p.clone();
+    let len = p.document(DOC).unwrap().index().len_chars();
+    assert!(matches!(
+        p.apply(add(entity(1, 40, len + 1, "GPE"))),
+        Err(EditError::Invalid { .. })
+    ));
+    assert!(matches!(
+        p.apply(add(entity(1, 0, 2, "WEAPON"))),
+        Err(EditError::NotInSchema(_))
+    ));
+    assert!(matches!(
+        p.apply(Edit::AddEntity {
+            doc: "nope".into(),
+            entity: entity(1, 0, 2, "GPE")
+        }),
+        Err(EditError::NoDocument(_))
+    ));
+    // A batch that fails half-way rolls back what it had applied.
+    let batch = Edit::Batch(vec![
+        add(entity(1, 0, 2, "GPE")),
+        add(entity(1, 5, 9, "PER")),
+    ]);
+    assert!(matches!(p.apply(batch), Err(EditError::IdTaken { .. })));
+    assert_eq!(p, before);
+}
+
+#[test]
+fn undo_and_redo_restore_exact_states() {
+    let mut p = project();
+    let mut history = History::default();
+    let start = p.clone();
+    history.apply(&mut p, add(entity(1, 5, 16, "PER"))).unwrap();
+    history
+        .apply(&mut p, add(entity(2, 21, 31, "PER")))
+        .unwrap();
+    let two = p.clone();
+    let mut relabelled = entity(2, 21, 31, "ORG");
+    relabelled.status = Status::Rejected;
+    history
+        .apply(
+            &mut p,
+            Edit::ReplaceEntity {
+                doc: DOC.into(),
+                entity: relabelled,
+            },
+        )
+        .unwrap();
+    history
+        .apply(
+            &mut p,
+            Edit::SetDone {
+                doc: DOC.into(),
+                done: true,
+            },
+        )
+        .unwrap();
+    let last = p.clone();
+
+    assert!(history.undo(&mut p).unwrap());
+    assert!(history.undo(&mut p).unwrap());
+    assert_eq!(p, two);
+    assert!(history.undo(&mut p).unwrap());
+    assert!(history.undo(&mut p).unwrap());
+    assert_eq!(p, start);
+    assert!(!history.undo(&mut p).unwrap(), "nothing left to undo");
+    while history.redo(&mut p).unwrap() {}
+    assert_eq!(p, last);
+
+    // A new edit after an undo drops the redo stack.
+    history.undo(&mut p).unwrap();
+    history
+        .apply(&mut p, add(entity(3, 35, 41, "GPE")))
+        .unwrap();
+    assert!(!history.can_redo());
+}
+
+#[test]
+fn removing_an_argument_entity_cascades_and_undoes_as_one() {
+    let mut p = project();
+    let mut history = History::default();
+    history.apply(&mut p, add(entity(1, 5, 16, "PER"))).unwrap();
+    history
+        .apply(&mut p, add(entity(2, 21, 31, "PER")))
+        .unwrap();
+    let event = Event {
+        id: EventId(1),
+        event_type: "Contact:Meet".into(),
+        trigger: Span { start: 17, end: 20 },
+        arguments: vec![
+            Argument {
+                role: "Entity".into(),
+                target: ArgTarget::Entity(EntityId(1)),
+            },
+            Argument {
+                role: "Entity".into(),
+                target: ArgTarget::Entity(EntityId(2)),
+            },
+        ],
+        origin: Origin::Manual,
+        status: Status::Accepted,
+    };
+    history
+        .apply(
+            &mut p,
+            Edit::AddEvent {
+                doc: DOC.into(),
+                event,
+            },
+        )
+        .unwrap();
+    let relation = Relation {
+        id: RelationId(1),
+        relation_type: "PER-SOC:Business".into(),
+        from: EntityId(1),
+        to: EntityId(2),
+        origin: Origin::Manual,
+        status: Status::Accepted,
+    };
+    history
+        .apply(
+            &mut p,
+            Edit::AddRelation {
+                doc: DOC.into(),
+                relation,
+            },
+        )
+        .unwrap();
+    let linked = p.clone();
+
+    let plain = Edit::RemoveEntity {
+        doc: DOC.into(),
+        id: EntityId(1),
+    };
+    assert!(matches!(p.apply(plain), Err(EditError::InUse { .. })));
+
+    let cascade = Edit::remove_entity(p.document(DOC).unwrap(), EntityId(1));
+    history.apply(&mut p, cascade).unwrap();
+    let doc = p.document(DOC).unwrap();
+    assert!(doc.entity(EntityId(1)).is_none());
+    assert_eq!(doc.events()[0].arguments.len(), 1);
+    assert!(doc.relations().is_empty());
+    assert!(p.problems().is_empty(), "{:?}", p.problems());
+
+    history.undo(&mut p).unwrap();
+    assert_eq!(p, linked);
+}
+
+#[test]
+fn schema_labels_can_be_added_and_removed_only_when_unused() {
+    let mut p = project();
+    let label = EntityLabel {
+        name: "MISC".into(),
+        description: String::new(),
+        color: DEFAULT_LABEL_COLOR,
+        hotkey: None,
+    };
+    let inverse = p.apply(Edit::AddEntityLabel { label }).unwrap();
+    p.apply(add(entity(1, 5, 16, "MISC"))).unwrap();
+    assert!(matches!(
+        p.apply(inverse.clone()),
+        Err(EditError::SchemaItemInUse(_))
+    ));
+    p.apply(Edit::remove_entity(p.document(DOC).unwrap(), EntityId(1)))
+        .unwrap();
+    p.apply(inverse).unwrap();
+    assert!(p.schema().entity_label("MISC").is_none());
+}
+
+#[test]
+fn problems_locate_every_fault_by_document_and_offset() {
+    let p = project();
+    let doc = p.document(DOC).unwrap().clone();
+    let bad = doc.with_annotations(
+        vec![entity(1, 40, 400, "PER"), entity(1, 0, 2, "WEAPON")],
+        vec![Event {
+            id: EventId(1),
+            event_type: "Contact:Meet".into(),
+            trigger: Span { start: 17, end: 20 },
+            arguments: vec![Argument {
+                role: "Entity".into(),
+                target: ArgTarget::Entity(EntityId(9)),
+            }],
+            origin: Origin::Manual,
+            status: Status::Accepted,
+        }],
+        Vec::new(),
+    );
+    let messages: Vec<String> = bad
+        .problems(p.schema())
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let all = messages.join("\n");
+    assert!(
+        all.contains("document \"seoul.txt\", char 40: entity T1: span 40..400 ends past"),
+        "{all}"
+    );
+    assert!(
+        all.contains("char 0: entity T1 has label \"WEAPON\""),
+        "{all}"
+    );
+    assert!(all.contains("entity id T1 is used twice"), "{all}");
+    assert!(
+        all.contains("char 17: event E1 argument Entity points to T9, which does not exist"),
+        "{all}"
+    );
+}
