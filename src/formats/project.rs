@@ -141,7 +141,9 @@ pub fn encode(project: &Project, format: ProjectFormat) -> Result<Vec<u8>, Strin
         ProjectFormat::Ron => {
             let pretty = ron::ser::PrettyConfig::new()
                 .struct_names(false)
-                .indentor("  ");
+                .indentor("  ")
+                // One line per label, entity and event: readable, and diffs stay small.
+                .depth_limit(4);
             ron::ser::to_string_pretty(&file, pretty)
                 .map(String::into_bytes)
                 .map_err(|e| e.to_string())

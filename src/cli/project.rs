@@ -1,72 +1,15 @@
-//! Headless commands over the library: `tagdesk new|add|validate|stats`.
+//! Project commands: `tagdesk new|add|validate|stats|convert`.
 
 use std::collections::{BTreeMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use clap::{Parser, Subcommand};
 
 use crate::formats::{import, project as project_file};
 use crate::model::{Edit, Project, Schema, Severity, Status};
 
-#[derive(Parser, Debug)]
-#[command(
-    name = "tagdesk",
-    version,
-    about = "Annotate news text with entities and events"
-)]
-pub struct Cli {
-    #[command(subcommand)]
-    pub command: Option<Command>,
-}
-
-#[derive(Subcommand, Debug)]
-pub enum Command {
-    /// Create an empty project (NAME.tagdesk.ron, or .tagdesk.json)
-    New {
-        project: PathBuf,
-        /// Schema file (RON or JSON) instead of the default news schema
-        #[arg(long)]
-        schema: Option<PathBuf>,
-        /// Annotator name recorded in the project (default: $USER)
-        #[arg(long)]
-        annotator: Option<String>,
-    },
-    /// Import articles (.txt, .md, .html, .jsonl, or folders of them) into a project
-    Add {
-        project: PathBuf,
-        #[arg(required = true)]
-        paths: Vec<PathBuf>,
-        /// Extend the schema with labels and event types the imported annotations use
-        #[arg(long)]
-        add_labels: bool,
-    },
-    /// Check a project: spans, ids, labels, text hashes; exit 1 if it has errors
-    Validate { project: PathBuf },
-    /// Count documents, entities and events per label and status
-    Stats { project: PathBuf },
-}
-
-/// Runs one command, writing its report to `out`.
-pub fn run(command: Command, out: &mut dyn Write) -> Result<()> {
-    match command {
-        Command::New {
-            project,
-            schema,
-            annotator,
-        } => new(&project, schema.as_deref(), annotator, out),
-        Command::Add {
-            project,
-            paths,
-            add_labels,
-        } => add(&project, &paths, add_labels, out),
-        Command::Validate { project } => validate(&project, out),
-        Command::Stats { project } => stats(&project, out),
-    }
-}
-
-fn new(
+pub fn new(
     path: &Path,
     schema: Option<&Path>,
     annotator: Option<String>,
@@ -125,7 +68,7 @@ fn load_schema(path: &Path) -> Result<Schema> {
     Ok(schema)
 }
 
-fn add(path: &Path, paths: &[PathBuf], add_labels: bool, out: &mut dyn Write) -> Result<()> {
+pub fn add(path: &Path, paths: &[PathBuf], add_labels: bool, out: &mut dyn Write) -> Result<()> {
     let mut project = project_file::load(path)?;
     let imported = import::import_paths(paths)?;
     let mut edits = import::schema_additions(project.schema(), &imported.documents);
@@ -195,7 +138,7 @@ fn add(path: &Path, paths: &[PathBuf], add_labels: bool, out: &mut dyn Write) ->
     Ok(())
 }
 
-fn validate(path: &Path, out: &mut dyn Write) -> Result<()> {
+pub fn validate(path: &Path, out: &mut dyn Write) -> Result<()> {
     let project = project_file::load(path)?;
     let warnings: Vec<_> = project
         .problems()
@@ -217,7 +160,7 @@ fn validate(path: &Path, out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
-fn stats(path: &Path, out: &mut dyn Write) -> Result<()> {
+pub fn stats(path: &Path, out: &mut dyn Write) -> Result<()> {
     let project = project_file::load(path)?;
     let docs = project.documents();
     let done = docs.iter().filter(|d| d.is_done()).count();
@@ -314,5 +257,19 @@ fn write_table(
         totals[2],
         totals.iter().sum::<usize>()
     )?;
+    Ok(())
+}
+
+/// Writes the project in the format of `out_path`'s extension (RON <-> JSON).
+pub fn convert(path: &Path, out_path: &Path, out: &mut dyn Write) -> Result<()> {
+    let mut project = project_file::load(path)?;
+    if out_path.exists() {
+        bail!(
+            "{} already exists; choose a new file name",
+            out_path.display()
+        );
+    }
+    project_file::save(&mut project, out_path)?;
+    writeln!(out, "wrote {}", out_path.display())?;
     Ok(())
 }
