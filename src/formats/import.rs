@@ -457,7 +457,13 @@ fn import_jsonl(path: &Path, content: &str) -> Result<Vec<Document>, ImportError
             line: line_no,
             message,
         };
-        let parsed: JsonlLine = serde_json::from_str(line).map_err(|e| err(e.to_string()))?;
+        let parsed: JsonlLine = serde_json::from_str(line).map_err(|e| {
+            err(format!(
+                "{} (column {})",
+                super::json_message(&e),
+                e.column()
+            ))
+        })?;
         if parsed.text.is_empty() {
             return Err(err("\"text\" is empty".to_owned()));
         }

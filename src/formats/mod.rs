@@ -3,3 +3,13 @@
 pub mod atomic;
 pub mod import;
 pub mod project;
+
+/// A serde_json error without the " at line L column C" it ends with, for messages that give
+/// the position their own way.
+fn json_message(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    match text.rfind(" at line ") {
+        Some(cut) => text[..cut].to_owned(),
+        None => text,
+    }
+}

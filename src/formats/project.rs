@@ -214,7 +214,7 @@ pub fn decode(
             format: "JSON",
             line: e.line(),
             column: e.column(),
-            message: e.to_string(),
+            message: super::json_message(&e),
         }),
     };
     let file = match parsed {
