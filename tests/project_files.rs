@@ -183,3 +183,17 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_example_project_is_valid_and_matches_its_sample_articles() {
+    let path = Path::new("projects/sample.tagdesk.ron");
+    let p = project::load(path).unwrap_or_else(|e| panic!("{e}"));
+    assert!(p.problems().is_empty(), "{:?}", p.problems());
+    assert!(p.documents().iter().any(|d| !d.events().is_empty()));
+    for doc in p.documents() {
+        // Sources are relative to the project file, and still import to the very same text.
+        let source = path.parent().unwrap().join(&doc.source().unwrap().path);
+        let fresh = tagdesk::formats::import::import_file(&source).unwrap();
+        assert_eq!(fresh[0].text(), doc.text(), "{}", source.display());
+    }
+}
