@@ -142,9 +142,11 @@ fn new_never_overwrites_and_checks_its_schema() {
 }
 
 #[test]
-fn no_arguments_prints_help() {
-    let out = ok(Path::new("."), &[]);
-    for command in ["new", "add", "validate", "stats", "convert"] {
+fn help_lists_every_command() {
+    let out = ok(Path::new("."), &["--help"]);
+    for command in [
+        "new", "add", "validate", "stats", "convert", "annotate", "export", "import",
+    ] {
         assert!(out.contains(command), "help lists {command}: {out}");
     }
 }

@@ -1,5 +1,7 @@
 //! Headless commands over the same library the app uses.
 
+mod annotate;
+mod exchange;
 mod project;
 
 use std::io::Write;
@@ -14,7 +16,10 @@ use clap::{Parser, Subcommand};
     version,
     about = "Annotate news text with entities and events"
 )]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct Cli {
+    /// A project (.tagdesk.ron / .tagdesk.json) or an article to open in the desktop app
+    pub path: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -46,6 +51,56 @@ pub enum Command {
     Stats { project: PathBuf },
     /// Write a project in another format, chosen by OUT's extension (.tagdesk.ron / .tagdesk.json)
     Convert { project: PathBuf, out: PathBuf },
+    /// Measure the document view's frame times while scrolling long documents (headless)
+    #[cfg(feature = "gui")]
+    BenchView {
+        /// Frames to scroll per document size
+        #[arg(long, default_value_t = 300)]
+        frames: usize,
+    },
+    /// Export for training or another tool, after a pre-flight check of what the format cannot hold
+    Export(exchange::ExportArgs),
+    /// Import annotated documents from brat, doccano, CoNLL/IOB, Label Studio, spaCy or gold JSONL
+    Import(exchange::ImportArgs),
+    /// Add the pre-annotation engine's proposals to a project as suggestions
+    Annotate {
+        project: PathBuf,
+        /// Only these documents (id or name); repeatable. Default: all
+        #[arg(long = "doc")]
+        docs: Vec<String>,
+        /// Project dictionary (JSONL patterns) applied before the built-in rules
+        #[arg(long)]
+        dictionary: Option<PathBuf>,
+    },
+    /// Print the engine's proposals for files, one JSON object per document
+    AnnotateFile {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "jsonl")]
+        format: AnnotateFormat,
+        #[arg(long)]
+        dictionary: Option<PathBuf>,
+    },
+    /// Score the engine against gold JSONL files (together): P/R/F1 per label, events
+    Eval {
+        #[arg(required = true)]
+        gold: Vec<PathBuf>,
+        /// Compare on the gold's coarse labels (PER ORG LOC DATE MISC)
+        #[arg(long)]
+        coarse: bool,
+        /// Score only these labels, comma-separated (e.g. PER,ORG,LOC,MISC)
+        #[arg(long)]
+        labels: Option<String>,
+        #[arg(long)]
+        dictionary: Option<PathBuf>,
+    },
+}
+
+/// Output formats of `annotate-file`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum AnnotateFormat {
+    /// One object per line: {"id", "text", "entities", "events"}, char offsets
+    Jsonl,
 }
 
 /// Runs one command, writing its report to `out`.
@@ -67,5 +122,52 @@ pub fn run(command: Command, out: &mut dyn Write) -> Result<()> {
             project: path,
             out: out_path,
         } => project::convert(&path, &out_path, out),
+        #[cfg(feature = "gui")]
+        Command::BenchView { frames } => bench_view(frames, out),
+        Command::Export(args) => exchange::export(&args, out),
+        Command::Import(args) => exchange::import(&args, out),
+        Command::Annotate {
+            project,
+            docs,
+            dictionary,
+        } => annotate::annotate(&project, &docs, dictionary.as_deref(), out),
+        Command::AnnotateFile {
+            files,
+            format: AnnotateFormat::Jsonl,
+            dictionary,
+        } => annotate::annotate_files(&files, dictionary.as_deref(), out),
+        Command::Eval {
+            gold,
+            coarse,
+            labels,
+            dictionary,
+        } => annotate::eval(&gold, coarse, labels, dictionary.as_deref(), out),
     }
+}
+
+#[cfg(feature = "gui")]
+fn bench_view(frames: usize, out: &mut dyn Write) -> Result<()> {
+    writeln!(
+        out,
+        "{:>10} {:>9} {:>12} {:>10} {:>8} {:>8}",
+        "document", "entities", "first frame", "median", "p95", "max"
+    )?;
+    for bytes in [10_000, 100_000, 1_000_000] {
+        let s = crate::app::bench::measure(bytes, frames);
+        writeln!(
+            out,
+            "{:>8}KB {:>9} {:>10.1}ms {:>8.2}ms {:>6.2}ms {:>6.2}ms",
+            s.bytes / 1000,
+            s.entities,
+            s.first_frame_ms,
+            s.median_ms,
+            s.p95_ms,
+            s.max_ms
+        )?;
+    }
+    writeln!(
+        out,
+        "({frames} frames each, scrolling 120 points a frame, 1280x820, one core, no GPU)"
+    )?;
+    Ok(())
 }

@@ -262,13 +262,12 @@ impl TextSink {
             space = false;
             piece.push(c);
         }
-        if space && !piece.is_empty() {
-            piece.push(' ');
-        } else if space
-            && self.pending_newlines == 0
-            && !self.out.is_empty()
-            && !self.out.ends_with([' ', '\n'])
-        {
+        // Trailing whitespace becomes one space, unless a line break or a space comes first.
+        let follows_text = !piece.is_empty()
+            || (self.pending_newlines == 0
+                && !self.out.is_empty()
+                && !self.out.ends_with([' ', '\n']));
+        if space && follows_text {
             piece.push(' ');
         }
         self.push_text(&piece);

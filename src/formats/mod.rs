@@ -1,7 +1,10 @@
 //! Files in and out: project files, article import.
 
 pub mod atomic;
+pub mod exchange;
+pub mod export;
 pub mod import;
+pub mod preflight;
 pub mod project;
 
 /// A serde_json error without the " at line L column C" it ends with, for messages that give

@@ -6,8 +6,8 @@ use super::{
     Relation, RelationId, Severity,
 };
 
-/// One change to a project. Documents are named by id.
-#[derive(Clone, Debug, PartialEq)]
+/// One change to a project. Documents are named by id. Serialisable for the app's edit journal.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Edit {
     AddDocument {
         index: usize,
@@ -504,13 +504,15 @@ impl History {
         Ok(())
     }
 
-    /// Undoes the last edit; `Ok(false)` when there is nothing to undo.
-    pub fn undo(&mut self, project: &mut Project) -> Result<bool, EditError> {
+    /// Undoes the last edit and returns the edit it applied (for the journal); `None` when
+    /// there is nothing to undo.
+    pub fn undo(&mut self, project: &mut Project) -> Result<Option<Edit>, EditError> {
         Self::step(project, &mut self.undo, &mut self.redo)
     }
 
-    /// Redoes the last undone edit; `Ok(false)` when there is nothing to redo.
-    pub fn redo(&mut self, project: &mut Project) -> Result<bool, EditError> {
+    /// Redoes the last undone edit and returns the edit it applied; `None` when there is
+    /// nothing to redo.
+    pub fn redo(&mut self, project: &mut Project) -> Result<Option<Edit>, EditError> {
         Self::step(project, &mut self.redo, &mut self.undo)
     }
 
@@ -518,14 +520,14 @@ impl History {
         project: &mut Project,
         from: &mut Vec<Edit>,
         to: &mut Vec<Edit>,
-    ) -> Result<bool, EditError> {
+    ) -> Result<Option<Edit>, EditError> {
         let Some(edit) = from.pop() else {
-            return Ok(false);
+            return Ok(None);
         };
         match project.apply(edit.clone()) {
             Ok(inverse) => {
                 to.push(inverse);
-                Ok(true)
+                Ok(Some(edit))
             }
             Err(e) => {
                 from.push(edit);

@@ -110,14 +110,17 @@ fn undo_and_redo_restore_exact_states() {
         .unwrap();
     let last = p.clone();
 
-    assert!(history.undo(&mut p).unwrap());
-    assert!(history.undo(&mut p).unwrap());
+    assert!(history.undo(&mut p).unwrap().is_some());
+    assert!(history.undo(&mut p).unwrap().is_some());
     assert_eq!(p, two);
-    assert!(history.undo(&mut p).unwrap());
-    assert!(history.undo(&mut p).unwrap());
+    assert!(history.undo(&mut p).unwrap().is_some());
+    assert!(history.undo(&mut p).unwrap().is_some());
     assert_eq!(p, start);
-    assert!(!history.undo(&mut p).unwrap(), "nothing left to undo");
-    while history.redo(&mut p).unwrap() {}
+    assert!(
+        history.undo(&mut p).unwrap().is_none(),
+        "nothing left to undo"
+    );
+    while history.redo(&mut p).unwrap().is_some() {}
     assert_eq!(p, last);
 
     // A new edit after an undo drops the redo stack.

@@ -1,0 +1,179 @@
+//! A project dictionary: JSONL patterns in the style of spaCy's EntityRuler, one per line:
+//! `{"label": "ORG", "pattern": "Nikkei Asia"}` (exact text, token by token) or
+//! `{"label": "ORG", "pattern": [{"lower": "nikkei"}, {"lower": "asia"}]}` (per token, `lower`
+//! compares case-insensitively, `text` exactly). Whitespace between tokens never matters.
+
+use serde::Deserialize;
+
+use super::Doc;
+use super::entities::Candidate;
+use super::lexicon::FastMap;
+use super::tokenize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DictionaryError {
+    #[error("dictionary line {line}: {message}")]
+    Line { line: usize, message: String },
+}
+
+/// One token of a pattern.
+#[derive(Clone, Debug, PartialEq)]
+enum TokenMatch {
+    Lower(String),
+    Text(String),
+}
+
+#[derive(Clone, Debug)]
+struct Pattern {
+    label: String,
+    tokens: Vec<TokenMatch>,
+}
+
+/// Compiled dictionary patterns, indexed by their first token in lower case.
+#[derive(Clone, Debug, Default)]
+pub struct Dictionary {
+    patterns: Vec<Pattern>,
+    by_first: FastMap<String, Vec<usize>>,
+}
+
+#[derive(Deserialize)]
+struct Line {
+    label: String,
+    pattern: PatternSpec,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum PatternSpec {
+    Phrase(String),
+    Tokens(Vec<serde_json::Map<String, serde_json::Value>>),
+}
+
+impl Dictionary {
+    /// Parses a JSONL dictionary; blank lines are skipped.
+    pub fn from_jsonl(text: &str) -> Result<Self, DictionaryError> {
+        let mut dictionary = Dictionary::default();
+        for (n, line) in text.lines().enumerate() {
+            let err = |message: String| DictionaryError::Line {
+                line: n + 1,
+                message,
+            };
+            if line.trim().is_empty() {
+                continue;
+            }
+            let parsed: Line = serde_json::from_str(line).map_err(|e| err(e.to_string()))?;
+            if parsed.label.trim().is_empty() {
+                return Err(err("\"label\" is empty".to_owned()));
+            }
+            let tokens = match parsed.pattern {
+                PatternSpec::Phrase(phrase) => tokenize(&phrase)
+                    .iter()
+                    .map(|t| TokenMatch::Text(t.text(&phrase).to_owned()))
+                    .collect(),
+                PatternSpec::Tokens(specs) => specs
+                    .iter()
+                    .map(|spec| token_match(spec).map_err(&err))
+                    .collect::<Result<Vec<_>, _>>()?,
+            };
+            let Some(first) = tokens.first() else {
+                return Err(err("the pattern is empty".to_owned()));
+            };
+            let key = match first {
+                TokenMatch::Lower(s) | TokenMatch::Text(s) => s.to_lowercase(),
+            };
+            dictionary
+                .by_first
+                .entry(key)
+                .or_default()
+                .push(dictionary.patterns.len());
+            dictionary.patterns.push(Pattern {
+                label: parsed.label,
+                tokens,
+            });
+        }
+        Ok(dictionary)
+    }
+
+    pub fn len(&self) -> usize {
+        self.patterns.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.patterns.is_empty()
+    }
+
+    /// Adds a candidate for every match, longest pattern first at each token.
+    pub(crate) fn find<'e>(&'e self, doc: &Doc, out: &mut Vec<Candidate<'e>>) {
+        let mut lower = String::new();
+        for i in 0..doc.tokens.len() {
+            lower.clear();
+            lower.extend(doc.word(i).chars().flat_map(char::to_lowercase));
+            let Some(candidates) = self.by_first.get(&lower) else {
+                continue;
+            };
+            for &p in candidates {
+                let pattern = &self.patterns[p];
+                let end = i + pattern.tokens.len();
+                if end > doc.tokens.len() {
+                    continue;
+                }
+                let matches = pattern.tokens.iter().enumerate().all(|(k, m)| {
+                    let word = doc.word(i + k);
+                    match m {
+                        TokenMatch::Text(s) => word == s,
+                        TokenMatch::Lower(s) => word.to_lowercase() == *s,
+                    }
+                });
+                if matches {
+                    out.push(Candidate {
+                        start: i,
+                        end,
+                        label: &pattern.label,
+                        rule: "dictionary",
+                        score: 1.0,
+                        priority: 4,
+                    });
+                }
+            }
+        }
+    }
+}
+
+fn token_match(spec: &serde_json::Map<String, serde_json::Value>) -> Result<TokenMatch, String> {
+    for (key, value) in spec {
+        let Some(value) = value.as_str() else {
+            return Err(format!("token pattern {key:?} must be a string"));
+        };
+        match key.to_ascii_lowercase().as_str() {
+            "lower" => return Ok(TokenMatch::Lower(value.to_lowercase())),
+            "text" | "orth" => return Ok(TokenMatch::Text(value.to_owned())),
+            _ => {}
+        }
+    }
+    Err("a token pattern needs \"lower\" or \"text\"".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_phrases_and_token_patterns() {
+        let dictionary = Dictionary::from_jsonl(
+            "{\"label\": \"ORG\", \"pattern\": \"Nikkei Asia\"}\n\n\
+             {\"label\": \"ORG\", \"pattern\": [{\"lower\": \"harbor\"}, {\"LOWER\": \"daily\"}]}\n",
+        )
+        .expect("valid");
+        assert_eq!(dictionary.len(), 2);
+        assert_eq!(
+            dictionary.patterns[1].tokens,
+            [
+                TokenMatch::Lower("harbor".into()),
+                TokenMatch::Lower("daily".into())
+            ]
+        );
+        let err = Dictionary::from_jsonl("{\"label\": \"ORG\", \"pattern\": [{\"shape\": \"X\"}]}")
+            .expect_err("unsupported key");
+        assert!(err.to_string().contains("line 1"), "{err}");
+    }
+}

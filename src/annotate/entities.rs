@@ -1,0 +1,878 @@
+//! Entity recognisers and the one conflict-resolution step.
+//!
+//! Every recogniser adds [`Candidate`]s over token ranges; [`resolve`] keeps a set of
+//! non-overlapping ones. Recognisers, by priority:
+//! 4. the project dictionary;
+//! 3. values: DATE, TIME, MONEY, PERCENT, and caption credits (`[REUTERS]`);
+//! 2. gazetteer names, and capitalised sequences with evidence: a title before the name,
+//!    a head word (`… Bank`, `Ministry of …`), a known first name, a Korean-style given name,
+//!    a surname or name already found in the document;
+//! 1. capitalised sequences with weak evidence only (context words, shape).
+
+use std::cell::OnceCell;
+
+use super::Doc;
+use super::lexicon::{FastMap, Label, Lexicon, WordInfo, flag};
+use super::tokens::{Case, Gap, Sentence, TokenKind};
+
+/// A proposed entity over tokens `[start, end)`.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Candidate<'e> {
+    pub start: usize,
+    pub end: usize,
+    pub label: &'e str,
+    pub rule: &'static str,
+    pub score: f32,
+    pub priority: u8,
+}
+
+impl<'e> Candidate<'e> {
+    fn new(
+        range: (usize, usize),
+        label: &'e str,
+        rule: &'static str,
+        score: f32,
+        priority: u8,
+    ) -> Self {
+        Self {
+            start: range.0,
+            end: range.1,
+            label,
+            rule,
+            score,
+            priority,
+        }
+    }
+}
+
+/// The overlap policy: no two proposed entities share a token. Higher priority wins, then the
+/// longer span, then the higher score, then the earlier start. Nested names ("Korea" inside
+/// "Korea International Trade Association") therefore yield the outer one only.
+pub(crate) fn resolve<'e>(
+    mut candidates: Vec<Candidate<'e>>,
+    token_count: usize,
+) -> Vec<Candidate<'e>> {
+    candidates.sort_by(|a, b| {
+        b.priority
+            .cmp(&a.priority)
+            .then((b.end - b.start).cmp(&(a.end - a.start)))
+            .then(b.score.total_cmp(&a.score))
+            .then(a.start.cmp(&b.start))
+    });
+    let mut taken = vec![false; token_count];
+    let mut kept = Vec::with_capacity(candidates.len());
+    for cand in candidates {
+        let Some(range) = taken.get_mut(cand.start..cand.end) else {
+            continue;
+        };
+        if range.is_empty() || range.iter().any(|&t| t) {
+            continue;
+        }
+        range.fill(true);
+        kept.push(cand);
+    }
+    kept.sort_by_key(|c| c.start);
+    kept
+}
+
+/// `Yoon Seo-hyun (윤서현)`, `Qingdao (青岛)`: a name followed by its spelling in another
+/// script, in brackets, gets the name's label. Runs after [`resolve`]: it only adds spans no
+/// candidate covered (the brackets' words are never capitalised).
+pub(crate) fn native_script<'e>(doc: &Doc, kept: &mut Vec<Candidate<'e>>) {
+    let mut added = Vec::new();
+    for cand in kept.iter() {
+        let (open, word, close) = (cand.end, cand.end + 1, cand.end + 2);
+        let bracketed = close < doc.tokens.len()
+            && doc.word(open) == "("
+            && doc.word(close) == ")"
+            && doc.tokens[word].kind == TokenKind::Word
+            && doc.tokens[word].case == Case::Uncased
+            && !doc.word(word).is_ascii();
+        let free = kept.binary_search_by_key(&word, |c| c.start).is_err();
+        if bracketed && free {
+            added.push(Candidate::new(
+                (word, word + 1),
+                cand.label,
+                "native-script",
+                0.7,
+                2,
+            ));
+        }
+    }
+    if !added.is_empty() {
+        kept.extend(added);
+        kept.sort_by_key(|c| c.start);
+    }
+}
+
+/// Gazetteer names whose match starts and ends on token boundaries (a hashtag's sign may
+/// precede: `#UN`).
+pub(crate) fn gazetteer<'e>(doc: &Doc, lexicon: &'e Lexicon, out: &mut Vec<Candidate<'e>>) {
+    let tokens = &doc.tokens;
+    for m in lexicon.gazetteer.find_iter(doc.text) {
+        let first = tokens.partition_point(|t| t.bytes.end <= m.start());
+        let Some(token) = tokens.get(first) else {
+            continue;
+        };
+        let sign = usize::from(token.kind == TokenKind::Tag);
+        if token.bytes.start + sign != m.start() && token.bytes.start != m.start() {
+            continue;
+        }
+        let last = tokens.partition_point(|t| t.bytes.end < m.end());
+        if tokens.get(last).is_none_or(|t| t.bytes.end != m.end()) {
+            continue;
+        }
+        let Some(entry) = lexicon.gazetteer_entries.get(m.pattern().as_usize()) else {
+            continue;
+        };
+        let score = if last > first { 0.9 } else { 0.8 };
+        let mut label = entry.label.as_str();
+        if SEATS_OF_GOVERNMENT.contains(&&doc.text[m.range()])
+            && !after_place_preposition(doc, first)
+        {
+            // `the Kremlin said`: the government, not the building.
+            label = "ORG";
+        }
+        out.push(Candidate::new(
+            (first, last + 1),
+            label,
+            entry.source,
+            score,
+            2,
+        ));
+    }
+}
+
+/// Buildings whose name also stands for the government that sits in them.
+const SEATS_OF_GOVERNMENT: &[&str] = &[
+    "Kremlin",
+    "White House",
+    "Blue House",
+    "Élysée Palace",
+    "Elysee Palace",
+    "Élysée",
+    "Downing Street",
+    "Zhongnanhai",
+    "Kantei",
+    "Yongsan",
+];
+
+/// True when token `i` follows `at`, `in`, `to`… (with an optional `the`): a place reading.
+fn after_place_preposition(doc: &Doc, i: usize) -> bool {
+    let mut k = i;
+    if k > 0 && doc.word(k - 1).eq_ignore_ascii_case("the") {
+        k -= 1;
+    }
+    k > 0 && doc.infos[k - 1].has(flag::PLACE_PREP) && doc.tokens[k - 1].case == Case::Lower
+}
+
+/// `[REUTERS]`, `[AFP/KYODO]`: upper-case credits in brackets, one ORG per agency.
+pub(crate) fn credits(doc: &Doc, out: &mut Vec<Candidate<'_>>) {
+    let tokens = &doc.tokens;
+    for (open, token) in tokens.iter().enumerate() {
+        if token.kind != TokenKind::Punct || doc.word(open) != "[" {
+            continue;
+        }
+        let mut names = Vec::new();
+        let mut i = open + 1;
+        while let Some(t) = tokens.get(i)
+            && t.kind == TokenKind::Word
+            && t.case == Case::Upper
+            && t.gap == Gap::None
+        {
+            names.push(i);
+            match tokens.get(i + 1).map(|_| doc.word(i + 1)) {
+                Some("/") => i += 2,
+                _ => break,
+            }
+        }
+        let closed = names
+            .last()
+            .is_some_and(|&last| tokens.get(last + 1).is_some() && doc.word(last + 1) == "]");
+        if closed {
+            for i in names {
+                out.push(Candidate::new((i, i + 1), "ORG", "credit", 0.85, 3));
+            }
+        }
+    }
+}
+
+/// DATE, TIME, MONEY and PERCENT expressions, all within one line.
+pub(crate) fn values(doc: &Doc, out: &mut Vec<Candidate<'_>>) {
+    let mut i = 0;
+    while i < doc.tokens.len() {
+        match value_at(doc, i) {
+            Some((start, end, label, rule, score)) => {
+                out.push(Candidate::new((start, end), label.as_str(), rule, score, 3));
+                i = end;
+            }
+            None => i += 1,
+        }
+    }
+}
+
+type Value = (usize, usize, Label, &'static str, f32);
+
+fn value_at(doc: &Doc, i: usize) -> Option<Value> {
+    let tokens = &doc.tokens;
+    let token = &tokens[i];
+    let info = doc.infos[i];
+    // The next token on the same line, if any.
+    let next = |j: usize| tokens.get(j).filter(|t| t.gap < Gap::Newline).map(|_| j);
+    let word = doc.word(i);
+    let is_number = token.kind == TokenKind::Number;
+    if matches!(token.kind, TokenKind::Word | TokenKind::Number)
+        && is_compound_age_or_period(doc, word)
+    {
+        return Some((i, i + 1, Label::Date, "duration", 0.7));
+    }
+    if token.kind == TokenKind::Symbol && word.chars().all(|c| "$£€¥₩₹".contains(c)) {
+        let n = next(i + 1).filter(|&n| tokens[n].kind == TokenKind::Number)?;
+        let mut end = n + 1;
+        if next(end).is_some_and(|s| doc.infos[s].has(flag::SCALE)) {
+            end += 1;
+        }
+        // `US$5`, `HK$3`: a country prefix glued to the sign.
+        let start = if i > 0 && token.gap == Gap::None && tokens[i - 1].case == Case::Upper {
+            i - 1
+        } else {
+            i
+        };
+        return Some((start, end, Label::Money, "money", 0.9));
+    }
+    if is_number || info.has(flag::NUMBER_WORD) {
+        let mut j = i + 1;
+        if next(j).is_some_and(|s| doc.infos[s].has(flag::SCALE)) {
+            j += 1;
+        }
+        if let Some(c) = next(j) {
+            let after = doc.infos[c];
+            if after.has(flag::CURRENCY) && tokens[c].case == Case::Lower {
+                return Some((i, c + 1, Label::Money, "money", 0.85));
+            }
+            if is_number && j == i + 1 {
+                if doc.word(c) == "%" {
+                    return Some((i, c + 1, Label::Percent, "percent", 0.95));
+                }
+                if after.has(flag::PERCENT) {
+                    return Some((i, c + 1, Label::Percent, "percent", 0.9));
+                }
+                if doc.word(c) == "per" && next(c + 1).is_some_and(|d| doc.word(d) == "cent") {
+                    return Some((i, c + 2, Label::Percent, "percent", 0.9));
+                }
+                if doc.word(c) == "percentage"
+                    && next(c + 1).is_some_and(|d| matches!(doc.word(d), "point" | "points"))
+                {
+                    return Some((i, c + 2, Label::Percent, "percent", 0.85));
+                }
+                if after.has(flag::AM_PM) {
+                    let end = if next(c + 1).is_some_and(|z| doc.infos[z].has(flag::TIMEZONE)) {
+                        c + 2
+                    } else {
+                        c + 1
+                    };
+                    return Some((i, end, Label::Time, "time", 0.9));
+                }
+                if after.has(flag::MONTH) && tokens[c].case == Case::Title {
+                    // `3 February 2025`
+                    let end = match next(c + 1) {
+                        Some(y) if is_year(doc.word(y)) => y + 1,
+                        _ => c + 1,
+                    };
+                    return Some((i, end, Label::Date, "date", 0.85));
+                }
+            }
+            if after.has(flag::DATE_UNIT) && !word.contains(['.', ',']) {
+                let end = match next(c + 1).map(|a| doc.word(a)) {
+                    Some("ago" | "earlier" | "later") => c + 2,
+                    _ => c + 1,
+                };
+                // `the past six months`
+                let mut start = relative_start(doc, i);
+                if start < i && start > 0 && doc.word(start - 1) == "the" {
+                    start -= 1;
+                }
+                return Some((start, end, Label::Date, "duration", 0.6));
+            }
+            if after.has(flag::TIME_UNIT) && tokens[c].case == Case::Lower {
+                return Some((i, c + 1, Label::Time, "duration", 0.6));
+            }
+        }
+        if is_number && word.contains(':') && word.len() <= 5 {
+            let end = if next(i + 1).is_some_and(|z| doc.infos[z].has(flag::TIMEZONE)) {
+                i + 2
+            } else {
+                i + 1
+            };
+            return Some((i, end, Label::Time, "time", 0.8));
+        }
+        if is_number && (is_year(word) || is_decade(word)) {
+            return Some((i, i + 1, Label::Date, "year", 0.6));
+        }
+        return None;
+    }
+    if info.has(flag::MONTH) && token.case == Case::Title {
+        let start = relative_start(doc, i);
+        if let Some(d) = next(i + 1).filter(|&d| is_day_of_month(doc.word(d))) {
+            let mut end = d + 1;
+            if next(end).is_some_and(|c| doc.word(c) == ",")
+                && next(end + 1).is_some_and(|y| is_year(doc.word(y)))
+            {
+                end += 2;
+            } else if next(end).is_some_and(|y| is_year(doc.word(y))) {
+                end += 1;
+            }
+            return Some((start, end, Label::Date, "date", 0.9));
+        }
+        if let Some(y) = next(i + 1).filter(|&y| is_year(doc.word(y))) {
+            return Some((start, y + 1, Label::Date, "date", 0.85));
+        }
+        // A month alone: `May` only with a preposition before it, being also a verb.
+        let prep_before = i > 0
+            && matches!(
+                doc.word(i - 1),
+                "in" | "since" | "until" | "by" | "of" | "from" | "before" | "after" | "through"
+            );
+        if info.month != 5 || prep_before || start < i {
+            return Some((start, i + 1, Label::Date, "month", 0.75));
+        }
+        return None;
+    }
+    if info.has(flag::WEEKDAY) && token.case == Case::Title {
+        let start = relative_start(doc, i);
+        let mut end = i + 1;
+        if let Some(c) = next(end)
+            && matches!(doc.word(c), "or" | "and")
+            && next(c + 1)
+                .is_some_and(|d| doc.infos[d].has(flag::WEEKDAY) && tokens[d].case == Case::Title)
+        {
+            end = c + 2;
+        }
+        if next(end).is_some_and(|p| doc.infos[p].has(flag::PART_OF_DAY)) {
+            end += 1;
+        }
+        return Some((start, end, Label::Date, "weekday", 0.85));
+    }
+    if info.has(flag::DAY_WORD) {
+        return Some((i, i + 1, Label::Date, "day-word", 0.8));
+    }
+    if info.has(flag::RELATIVE) && token.case != Case::Upper {
+        let mut j = i + 1;
+        // `earlier this year`, `later this month`
+        if next(j).is_some_and(|r| doc.infos[r].has(flag::RELATIVE)) {
+            j += 1;
+        }
+        if let Some(u) = next(j) {
+            let unit = doc.infos[u];
+            if unit.has(flag::DATE_UNIT) && tokens[u].case == Case::Lower {
+                return Some((i, u + 1, Label::Date, "relative-date", 0.8));
+            }
+            if unit.has(flag::PART_OF_DAY) && tokens[u].case == Case::Lower {
+                return Some((i, u + 1, Label::Time, "relative-time", 0.75));
+            }
+        }
+    }
+    None
+}
+
+/// Start of a date including relative words just before it (`last Monday`, `early March`).
+fn relative_start(doc: &Doc, i: usize) -> usize {
+    let mut start = i;
+    while start > 0
+        && doc.tokens[start].gap < Gap::Newline
+        && doc.infos[start - 1].has(flag::RELATIVE)
+        && doc.tokens[start - 1].case == Case::Lower
+    {
+        start -= 1;
+    }
+    start
+}
+
+/// `two-day`, `five-year`, `52-year-old`: a number joined to a date unit.
+fn is_compound_age_or_period(doc: &Doc, word: &str) -> bool {
+    let word = word.strip_suffix("-old").unwrap_or(word);
+    let Some((number, unit)) = word.rsplit_once('-') else {
+        return false;
+    };
+    let number_ok = number.bytes().all(|b| b.is_ascii_digit())
+        || doc.lexicon_info(number).has(flag::NUMBER_WORD);
+    !number.is_empty() && number_ok && matches!(unit, "day" | "week" | "month" | "year" | "decade")
+}
+
+fn is_year(word: &str) -> bool {
+    word.len() == 4
+        && word.bytes().all(|b| b.is_ascii_digit())
+        && (word.starts_with("19") || word.starts_with("20"))
+}
+
+fn is_decade(word: &str) -> bool {
+    word.len() == 5 && word.ends_with("0s") && is_year(&word[..4])
+}
+
+fn is_day_of_month(word: &str) -> bool {
+    word.len() <= 2 && word.parse::<u8>().is_ok_and(|d| (1..=31).contains(&d))
+}
+
+/// A maximal capitalised sequence within a sentence, tokens `[start, end)`.
+struct Run {
+    start: usize,
+    end: usize,
+    /// Starts the sentence, where capitals say nothing.
+    initial: bool,
+}
+
+/// Names from capitalised sequences, in two passes: evidence within the sentence first, then
+/// the document's own names (a surname seen in a full name, a name labelled elsewhere).
+pub(crate) fn names<'e, 't>(doc: &Doc<'t>, gazetteer: &[Candidate], out: &mut Vec<Candidate<'e>>) {
+    let mut ctx = Names {
+        doc,
+        gazetteer: vec![None; doc.tokens.len()],
+        lower_words: OnceCell::new(),
+    };
+    for g in gazetteer {
+        for slot in &mut ctx.gazetteer[g.start..g.end] {
+            *slot = Some((g.start, g.end, static_label(g.label)));
+        }
+    }
+    handles(&ctx, out);
+    datelines(doc, out);
+    let mut runs = Vec::new();
+    for sentence in &doc.sentences {
+        if shouting(doc, sentence) {
+            continue;
+        }
+        collect_runs(doc, sentence, &mut runs);
+    }
+    let first_new = out.len();
+    for run in &runs {
+        ctx.classify_run(run, out);
+    }
+    // Names by their text, from the first pass: the label of the strongest evidence, at that
+    // evidence's priority (a surname of a guessed name stays a guess).
+    let mut known: FastMap<&str, (&'static str, u8)> = FastMap::default();
+    let mut remember = |text: &'t str, label: &'static str, priority: u8| {
+        let entry = known.entry(text).or_insert((label, priority));
+        if priority > entry.1 {
+            *entry = (label, priority);
+        }
+    };
+    for cand in &out[first_new..] {
+        let label = static_label(cand.label);
+        if cand.rule == "capitalised" && label != "PER" {
+            continue;
+        }
+        remember(doc.span_text(cand.start, cand.end), label, cand.priority);
+        let first = cand.start;
+        // `Hanbit Semiconductor Corp.` -> `Hanbit`, `Typhoon Sorae` -> `Sorae`: short forms.
+        let short_form = cand.end - cand.start >= 2
+            && doc.tokens[first].case == Case::Title
+            && doc.infos[first].flags == 0
+            && doc.infos[first].head.is_none()
+            && ctx.gazetteer[first].is_none();
+        if label == "ORG" && cand.priority >= 2 && short_form {
+            remember(doc.word(first), "ORG", cand.priority);
+        }
+        if label == "EVENT" && EVENT_PREFIXES.contains(&doc.word(first)) {
+            remember(doc.span_text(first + 1, cand.end), "EVENT", cand.priority);
+        }
+        if label == "PER" && cand.end - cand.start >= 2 {
+            remember(doc.word(cand.end - 1), "PER", cand.priority);
+            // Korean-style names put the family name first: `Yoon Seo-hyun` -> `Yoon`.
+            if is_given_name_shape(doc.word(cand.end - 1)) {
+                remember(doc.word(cand.start), "PER", cand.priority);
+            }
+        }
+    }
+    for run in &runs {
+        let text = doc.span_text(run.start, run.end);
+        if let Some(&(label, priority)) = known.get(text) {
+            out.push(Candidate::new(
+                (run.start, run.end),
+                label,
+                "same-name",
+                0.75,
+                priority,
+            ));
+        }
+    }
+}
+
+/// Words that make a social-media handle an organisation's account rather than a person's.
+const ACCOUNT_WORDS: &[&str] = &[
+    "news", "tv", "radio", "weather", "daily", "times", "post", "media", "online", "official",
+    "gov", "police", "sport", "live", "press", "herald", "magazine", "channel", "fm",
+];
+
+/// `@name` mentions (one token, or `@` and the name apart as pre-tokenised corpora have them)
+/// name an account: a person's unless the handle says otherwise. Weak evidence.
+fn handles(ctx: &Names, out: &mut Vec<Candidate<'_>>) {
+    let doc = ctx.doc;
+    for (i, token) in doc.tokens.iter().enumerate() {
+        let word = doc.word(i);
+        let handle = match token.kind {
+            TokenKind::Tag if word.starts_with('@') => &word[1..],
+            TokenKind::Word | TokenKind::Number
+                if token.gap <= Gap::Space && i > 0 && doc.word(i - 1) == "@" =>
+            {
+                word
+            }
+            _ => continue,
+        };
+        if ctx.gazetteer[i].is_some() {
+            continue;
+        }
+        let lower = handle.to_lowercase();
+        let label = if ACCOUNT_WORDS.iter().any(|w| lower.contains(w)) {
+            "ORG"
+        } else {
+            "PER"
+        };
+        out.push(Candidate::new((i, i + 1), label, "handle", 0.4, 1));
+    }
+}
+
+/// `SEOUL —`, `CAPE TOWN (Reuters) —`: a capitalised place opening a paragraph.
+fn datelines(doc: &Doc, out: &mut Vec<Candidate<'_>>) {
+    let tokens = &doc.tokens;
+    for (i, token) in tokens.iter().enumerate() {
+        if !(i == 0 || token.gap >= Gap::Newline) {
+            continue;
+        }
+        let mut end = i;
+        while end < tokens.len()
+            && end - i < 4
+            && tokens[end].kind == TokenKind::Word
+            && tokens[end].case == Case::Upper
+            && (end == i || tokens[end].gap == Gap::Space)
+        {
+            end += 1;
+        }
+        let dash = tokens.get(end).is_some_and(|t| {
+            t.gap == Gap::Space && matches!(doc.word(end), "—" | "–" | "-" | "--")
+        });
+        if end > i && dash {
+            out.push(Candidate::new((i, end), "GPE", "dateline", 0.7, 2));
+        }
+    }
+}
+
+/// What the name rules look at besides the tokens.
+struct Names<'d, 't> {
+    doc: &'d Doc<'t>,
+    /// The gazetteer match covering each token: its token range and label.
+    gazetteer: Vec<Option<(usize, usize, &'static str)>>,
+    /// Words the document uses in lower case: capitalised elsewhere, they are common words.
+    /// Built on first use: most documents never ask.
+    lower_words: OnceCell<FastMap<&'t str, ()>>,
+}
+
+fn static_label(label: &str) -> &'static str {
+    ["PER", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT"]
+        .into_iter()
+        .find(|l| *l == label)
+        .unwrap_or("ORG")
+}
+
+/// An all-capitals headline or tweet: capitals carry no signal there.
+fn shouting(doc: &Doc, sentence: &Sentence) -> bool {
+    let (mut words, mut upper) = (0, 0);
+    for i in sentence.tokens.clone() {
+        if doc.tokens[i].kind == TokenKind::Word {
+            words += 1;
+            upper += usize::from(doc.tokens[i].case == Case::Upper);
+        }
+    }
+    words >= 4 && upper * 10 >= words * 7
+}
+
+fn is_cap(doc: &Doc, i: usize) -> bool {
+    let token = &doc.tokens[i];
+    matches!(token.kind, TokenKind::Word | TokenKind::Tag)
+        && matches!(token.case, Case::Title | Case::Upper)
+        && !doc.infos[i].has(flag::MONTH | flag::WEEKDAY | flag::AM_PM | flag::TIMEZONE)
+}
+
+/// `Seo-hyun`, `Ji-won`: a hyphen followed by a lower-case letter, as romanised Korean given
+/// names are written.
+fn is_given_name_shape(word: &str) -> bool {
+    word.split_once('-').is_some_and(|(head, tail)| {
+        head.chars().next().is_some_and(char::is_uppercase)
+            && tail.chars().next().is_some_and(char::is_lowercase)
+            && !tail.contains('-')
+    })
+}
+
+fn collect_runs(doc: &Doc, sentence: &Sentence, runs: &mut Vec<Run>) {
+    let end = sentence.tokens.end;
+    let mut lead = sentence.tokens.start;
+    while lead < end && matches!(doc.tokens[lead].kind, TokenKind::Punct | TokenKind::Symbol) {
+        lead += 1;
+    }
+    let mut i = sentence.tokens.start;
+    while i < end {
+        // After a colon or dash, headline style capitalises too (`Related: How Japan…`).
+        let initial = i == lead || i > 0 && matches!(doc.word(i - 1), ":" | "—" | "|" | "›");
+        // A name may start with `The` (`The Harbor Daily`), never with another function word.
+        let function_start = doc.infos[i].has(flag::FUNCTION) && (initial || doc.word(i) != "The");
+        if !is_cap(doc, i) || function_start {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut has_head = doc.infos[i].head.is_some();
+        let mut j = i + 1;
+        while j < end {
+            let joined = doc.tokens[j].gap <= Gap::Space;
+            if joined && is_cap(doc, j) {
+                has_head |= doc.infos[j].head.is_some();
+                j += 1;
+                continue;
+            }
+            let next_cap = j + 1 < end && is_cap(doc, j + 1) && doc.tokens[j + 1].gap <= Gap::Space;
+            let word = doc.word(j);
+            if joined && next_cap {
+                if doc.infos[j].has(flag::PARTICLE) && doc.tokens[j].case == Case::Lower {
+                    j += 2;
+                    continue;
+                }
+                if has_head && matches!(word, "of" | "for" | "on" | "and" | "&") {
+                    j += 2;
+                    continue;
+                }
+                if matches!(word, "," | "and" | "&")
+                    && let Some(head_end) = list_until_head(doc, j, end)
+                {
+                    j = head_end;
+                    has_head = true;
+                    continue;
+                }
+            }
+            if joined
+                && has_head
+                && word == "of"
+                && j + 2 < end
+                && doc.word(j + 1) == "the"
+                && is_cap(doc, j + 2)
+            {
+                j += 3;
+                continue;
+            }
+            // A plural possessive inside a name: `Busan District Prosecutors’ Office`.
+            if doc.tokens[j].gap == Gap::None
+                && matches!(word, "’" | "'")
+                && doc.word(j - 1).ends_with('s')
+                && next_cap
+            {
+                j += 2;
+                continue;
+            }
+            break;
+        }
+        runs.push(Run {
+            start,
+            end: j,
+            initial,
+        });
+        i = j;
+    }
+}
+
+/// From a `,` or `and` inside a name: the end of a list of capitalised words closed by an
+/// ORG head (`Foreign, Commonwealth and Development Office`), if there is one close by.
+fn list_until_head(doc: &Doc, from: usize, end: usize) -> Option<usize> {
+    let mut k = from;
+    while k < end && k < from + 8 {
+        let word = doc.word(k);
+        if is_cap(doc, k) {
+            if doc.infos[k].head == Some(Label::Org) {
+                return Some(k + 1);
+            }
+        } else if !matches!(word, "," | "and" | "&") {
+            return None;
+        }
+        k += 1;
+    }
+    None
+}
+
+/// Compass and size words that make a place name of a place name (`West Germany`).
+const PLACE_PREFIXES: &[&str] = &[
+    "North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Central",
+    "Greater", "Upper", "Lower", "Inner", "Outer",
+];
+
+/// Words that open the name of a storm or an operation: `Typhoon Sorae`.
+const EVENT_PREFIXES: &[&str] = &["Typhoon", "Hurricane", "Cyclone", "Storm", "Operation"];
+
+impl Names<'_, '_> {
+    fn classify_run<'e>(&self, run: &Run, out: &mut Vec<Candidate<'e>>) {
+        let doc = self.doc;
+        // A title inside the run: what follows it is the person, what precedes it is kept
+        // only with evidence (`U.S. President X`, `Samsung CEO X`, not `Commerce Secretary X`).
+        let title = (run.start..run.end)
+            .rev()
+            .find(|&t| doc.infos[t].has(flag::TITLE));
+        if let Some(t) = title {
+            let name = (t + 1, run.end);
+            let name_ok = name.0 < name.1
+                && (name.0..name.1).all(|k| {
+                    doc.infos[k].head.is_none() && !doc.infos[k].has(flag::FUNCTION | flag::TITLE)
+                });
+            // `Institute of Criminal Justice`: a title word closing a name with a head.
+            let part_of_name = name.0 == name.1
+                && (run.start..t).any(|k| doc.infos[k].head.is_some())
+                && (run.start..t).any(|k| matches!(doc.word(k), "of" | "for"));
+            if name_ok || name.0 == name.1 && !part_of_name {
+                if name_ok {
+                    out.push(Candidate::new(name, "PER", "title", 0.9, 2));
+                }
+                if run.start < t {
+                    self.classify_plain(run.start, t, run.initial, true, out);
+                }
+                return;
+            }
+        }
+        self.classify_plain(run.start, run.end, run.initial, false, out);
+    }
+
+    /// A known name inside a longer capitalised name: `West Germany` is still a place,
+    /// `Perth Glory`, `Connecticut Lottery` or `Japanese Red Cross` an organisation. Only when
+    /// some word of the run is in no gazetteer (`California Democrat` is two names).
+    fn gazetteer_extension(&self, a: usize, b: usize) -> Option<&'static str> {
+        let doc = self.doc;
+        let inside = &self.gazetteer[a..b];
+        let matches: Vec<_> = inside
+            .iter()
+            .flatten()
+            .filter(|(ga, gb, _)| *ga >= a && *gb <= b)
+            .copied()
+            .collect();
+        let &first = matches.first()?;
+        if matches.iter().any(|m| m.2 == "ORG") && (first.0, first.1) != (a, b) {
+            return Some("ORG");
+        }
+        if inside.iter().all(Option::is_some) {
+            return None;
+        }
+        let (ga, gb, label) = first;
+        if !matches!(label, "GPE" | "LOC") {
+            return None;
+        }
+        let prefixed = gb == b && (a..ga).all(|k| PLACE_PREFIXES.contains(&doc.word(k)));
+        Some(if prefixed { label } else { "ORG" })
+    }
+
+    /// True when the capitalised word is used in lower case elsewhere in the document.
+    fn is_common(&self, i: usize) -> bool {
+        let doc = self.doc;
+        if doc.infos[i].has(flag::FUNCTION) {
+            return true;
+        }
+        let lower_words = self.lower_words.get_or_init(|| {
+            let mut words = FastMap::default();
+            for (k, token) in doc.tokens.iter().enumerate() {
+                if token.kind == TokenKind::Word && token.case == Case::Lower {
+                    words.insert(doc.word(k), ());
+                }
+            }
+            words
+        });
+        lower_words.contains_key(doc.word(i).to_lowercase().as_str())
+    }
+
+    /// Labels a title-free capitalised sequence `[a, b)`. With `evidence_only`, guesses from
+    /// context or shape are not made.
+    fn classify_plain<'e>(
+        &self,
+        a: usize,
+        b: usize,
+        initial: bool,
+        evidence_only: bool,
+        out: &mut Vec<Candidate<'e>>,
+    ) {
+        let doc = self.doc;
+        let len = b - a;
+        let infos = &doc.infos[a..b];
+        let last: WordInfo = infos[len - 1];
+        let head = last.head.filter(|_| len >= 2).or_else(|| {
+            (a..b.saturating_sub(1))
+                .find(|&k| doc.infos[k].head.is_some() && matches!(doc.word(k + 1), "of" | "for"))
+                .and_then(|k| doc.infos[k].head)
+        });
+        if let Some(label) = head {
+            out.push(Candidate::new((a, b), label.as_str(), "name-head", 0.8, 2));
+            return;
+        }
+        let all_title = (a..b).all(|k| doc.tokens[k].case == Case::Title);
+        if len >= 2 && EVENT_PREFIXES.contains(&doc.word(a)) {
+            out.push(Candidate::new((a, b), "EVENT", "name-head", 0.75, 2));
+            return;
+        }
+        if (2..=4).contains(&len) && infos[0].has(flag::FIRST_NAME) && all_title {
+            out.push(Candidate::new((a, b), "PER", "first-name", 0.8, 2));
+            return;
+        }
+        if (2..=3).contains(&len) && all_title && (a..b).any(|k| is_given_name_shape(doc.word(k))) {
+            out.push(Candidate::new((a, b), "PER", "name-shape", 0.75, 2));
+            return;
+        }
+        let before = a.checked_sub(1).map(|k| (doc.infos[k], doc.tokens[k].case));
+        let title_before =
+            before.is_some_and(|(info, case)| info.has(flag::TITLE) && case == Case::Lower);
+        if (title_before || a > 0 && doc.word(a - 1) == "surnamed") && len <= 4 {
+            out.push(Candidate::new((a, b), "PER", "title", 0.85, 2));
+            return;
+        }
+        if evidence_only {
+            return;
+        }
+        if let Some(label) = self.gazetteer_extension(a, b) {
+            out.push(Candidate::new((a, b), label, "gazetteer-extension", 0.5, 2));
+            return;
+        }
+        let word = doc.word(a);
+        if len == 1 {
+            // A hashtag is a topic unless a lexicon or a rule above knows it.
+            let hashtag = doc.tokens[a].kind == TokenKind::Tag;
+            if initial || hashtag || infos[0].head.is_some() || self.is_common(a) {
+                return;
+            }
+            if infos[0].has(flag::FIRST_NAME) {
+                out.push(Candidate::new((a, b), "PER", "first-name", 0.5, 1));
+                return;
+            }
+            if doc.tokens[a].case == Case::Upper {
+                let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+                if (2..=6).contains(&letters) && infos[0].flags == 0 {
+                    out.push(Candidate::new((a, b), "ORG", "acronym", 0.5, 1));
+                }
+                return;
+            }
+        }
+        let speech_after = doc.infos.get(b).is_some_and(|i| i.has(flag::SPEECH));
+        let speech_before = (1..=2).any(|d| {
+            a.checked_sub(d).is_some_and(|k| {
+                doc.infos[k].has(flag::SPEECH) && doc.tokens[k].case == Case::Lower
+            })
+        });
+        let name_like = all_title && (a..b).all(|k| !self.is_common(k));
+        if (speech_after || speech_before) && len <= 3 && name_like {
+            out.push(Candidate::new((a, b), "PER", "speech", 0.6, 1));
+            return;
+        }
+        if let Some((info, Case::Lower)) = before
+            && info.has(flag::PLACE_PREP)
+            && len <= 3
+            && name_like
+        {
+            out.push(Candidate::new((a, b), "GPE", "place-context", 0.4, 1));
+            return;
+        }
+        if len >= 2 && !name_like {
+            return;
+        }
+        if len >= 2 {
+            out.push(Candidate::new((a, b), "PER", "capitalised", 0.35, 1));
+        }
+    }
+}

@@ -1,0 +1,410 @@
+//! Event triggers from the trigger lexicon, filtered by context, and their arguments linked to
+//! the entities of the same sentence by the role's allowed labels, position and prepositions.
+
+use super::entities::Candidate;
+use super::lexicon::{FastMap, Lexicon, Trigger, flag};
+use super::tokens::{Case, TokenKind};
+use super::{Doc, ProposedArgument, ProposedEvent};
+use crate::model::Schema;
+
+/// Roles of each event type with the labels they accept, from the schema.
+pub(crate) struct RoleTable {
+    types: FastMap<String, Roles>,
+}
+
+/// One event type's roles: names and the labels each accepts.
+#[derive(Default)]
+struct Roles(Vec<(String, Vec<String>)>);
+
+impl RoleTable {
+    pub(crate) fn new(schema: &Schema) -> Self {
+        let types = schema
+            .event_types
+            .iter()
+            .map(|t| {
+                let roles = t
+                    .roles
+                    .iter()
+                    .map(|r| (r.name.clone(), r.labels.clone()))
+                    .collect();
+                (t.name.clone(), Roles(roles))
+            })
+            .collect();
+        Self { types }
+    }
+}
+
+impl Roles {
+    /// The role named `role`, if it accepts `label`.
+    fn accepts(&self, role: &str, label: &str) -> bool {
+        self.0
+            .iter()
+            .any(|(name, labels)| name == role && labels.iter().any(|l| l == label))
+    }
+
+    /// The first participant role (not time, place or value) taking `label`.
+    fn participant_for(&self, label: &str) -> Option<&str> {
+        self.0.iter().find_map(|(name, labels)| {
+            let participant = !matches!(
+                name.as_str(),
+                "Time" | "Place" | "Origin" | "Destination" | "Money" | "Price"
+            );
+            (participant && labels.iter().any(|l| l == label)).then_some(name.as_str())
+        })
+    }
+}
+
+/// Nouns after which `meeting` is a verb (`meeting expectations`), not an event.
+const MEETING_OBJECTS: &[&str] = &[
+    "expectations",
+    "targets",
+    "target",
+    "demand",
+    "needs",
+    "goals",
+    "standards",
+    "requirements",
+    "deadlines",
+    "deadline",
+    "obligations",
+    "criteria",
+    "estimates",
+    "forecasts",
+    "the",
+    "its",
+    "their",
+];
+
+/// Words before `attack` that make it medical, not a conflict.
+const NOT_ATTACK: &[&str] = &["heart", "panic", "asthma", "anxiety"];
+
+/// Auxiliaries that make a following past participle passive.
+const PASSIVE_AUX: &[&str] = &["was", "were", "been", "be", "is", "are", "being", "got"];
+
+/// Triggers whose grammatical subject is what the event happens to (`Yoon died`).
+const INTRANSITIVE: &[&str] = &["die", "dies", "died", "dying", "dead", "death", "deaths"];
+
+/// Which participant role the subject and the object of an active clause fill; `None` lets the
+/// entity's label choose ([`RoleTable::participant_for`]).
+fn subject_object(event_type: &str, trigger: &str) -> (Option<&'static str>, Option<&'static str>) {
+    match event_type {
+        "Contact:Meet" | "Contact:Phone-Write" | "Conflict:Demonstrate" => {
+            (Some("Entity"), Some("Entity"))
+        }
+        "Movement:Transport" => (Some("Artifact"), Some("Artifact")),
+        "Transaction:Transfer-Ownership" if trigger.starts_with("sel") || trigger == "sold" => {
+            (Some("Seller"), Some("Artifact"))
+        }
+        "Transaction:Transfer-Ownership" => (Some("Buyer"), Some("Artifact")),
+        "Transaction:Transfer-Money" => (Some("Giver"), Some("Recipient")),
+        "Business:Merge-Org" | "Business:End-Org" | "Business:Declare-Bankruptcy" => {
+            (Some("Org"), Some("Org"))
+        }
+        "Business:Start-Org" => (Some("Agent"), Some("Org")),
+        "Conflict:Attack" => (Some("Attacker"), Some("Target")),
+        "Life:Die" | "Life:Injure" if INTRANSITIVE.contains(&trigger) => {
+            (Some("Victim"), Some("Victim"))
+        }
+        "Life:Die" | "Life:Injure" => (Some("Agent"), Some("Victim")),
+        "Justice:Sue" => (Some("Plaintiff"), Some("Defendant")),
+        _ => (None, None),
+    }
+}
+
+/// A kept entity as the argument linker sees it.
+struct Mention<'e> {
+    index: usize,
+    start: usize,
+    end: usize,
+    label: &'e str,
+}
+
+/// Events of `doc`, with arguments pointing into `entities` (the resolved candidates).
+pub(crate) fn find(
+    doc: &Doc,
+    lexicon: &Lexicon,
+    table: &RoleTable,
+    entities: &[Candidate],
+) -> Vec<ProposedEvent> {
+    let no_roles = Roles::default();
+    let mut events = Vec::new();
+    let mut entity_at: Vec<Option<usize>> = vec![None; doc.tokens.len()];
+    for (n, e) in entities.iter().enumerate() {
+        for slot in &mut entity_at[e.start..e.end] {
+            *slot = Some(n);
+        }
+    }
+    for sentence in &doc.sentences {
+        let range = sentence.tokens.clone();
+        let first_entity = entities.partition_point(|e| e.start < range.start);
+        let mentions: Vec<Mention> = entities[first_entity..]
+            .iter()
+            .take_while(|e| e.end <= range.end)
+            .enumerate()
+            .map(|(k, e)| Mention {
+                index: first_entity + k,
+                start: e.start,
+                end: e.end,
+                label: e.label,
+            })
+            .collect();
+        let mut i = range.start;
+        while i < range.end {
+            let info = doc.infos[i];
+            let inside = entity_at[i].map(|n| entities[n].label);
+            let trigger_ok = info.triggers != 0
+                && doc.tokens[i].kind == TokenKind::Word
+                && doc.tokens[i].case != Case::Upper
+                && inside.is_none_or(|label| label == "EVENT");
+            let matched = trigger_ok
+                .then(|| {
+                    lexicon.triggers[usize::from(info.triggers) - 1]
+                        .iter()
+                        .find(|t| rest_matches(doc, i, t, range.end))
+                })
+                .flatten();
+            let Some(trigger) = matched else {
+                i += 1;
+                continue;
+            };
+            let end = i + 1 + trigger.rest.len();
+            if keeps(doc, i, trigger, &mentions) {
+                let roles = table.types.get(trigger.event_type).unwrap_or(&no_roles);
+                let arguments = arguments(doc, roles, trigger, i, end, &mentions);
+                events.push(ProposedEvent {
+                    trigger: doc.span(i, end),
+                    event_type: trigger.event_type.to_owned(),
+                    rule: if trigger.noun {
+                        "trigger-noun".to_owned()
+                    } else {
+                        "trigger".to_owned()
+                    },
+                    score: trigger.score,
+                    arguments,
+                });
+            }
+            i = end;
+        }
+    }
+    events
+}
+
+fn rest_matches(doc: &Doc, i: usize, trigger: &Trigger, end: usize) -> bool {
+    i + 1 + trigger.rest.len() <= end
+        && trigger
+            .rest
+            .iter()
+            .enumerate()
+            .all(|(k, w)| doc.word(i + 1 + k).eq_ignore_ascii_case(w))
+}
+
+/// Context filters that keep false triggers out.
+fn keeps(doc: &Doc, i: usize, trigger: &Trigger, mentions: &[Mention]) -> bool {
+    let word = doc.word(i).to_ascii_lowercase();
+    let prev = i.checked_sub(1).map(|p| (doc.word(p), doc.infos[p]));
+    let next = doc.word(i + 1);
+    let has = |labels: &[&str]| mentions.iter().any(|m| labels.contains(&m.label));
+    if trigger.noun {
+        // `he talks`, `she visits`: a verb of speaking or visiting, not the event noun.
+        if prev.is_some_and(|(w, info)| info.has(flag::PRONOUN) && w != "that" && w != "which") {
+            return false;
+        }
+        if word == "talks" && matches!(next, "to" | "about") {
+            return false;
+        }
+    }
+    if word == "meeting" && MEETING_OBJECTS.contains(&next) {
+        return false;
+    }
+    if word.starts_with("attack") && prev.is_some_and(|(w, _)| NOT_ATTACK.contains(&w)) {
+        return false;
+    }
+    match trigger.event_type {
+        // `on leave`, `returned the call`: movement needs a place to move to or from.
+        "Movement:Transport" => has(&["GPE", "LOC", "FAC"]),
+        "Transaction:Transfer-Money" => has(&["MONEY"]),
+        "Transaction:Transfer-Ownership" => has(&["ORG", "MONEY"]),
+        "Personnel:Start-Position" | "Personnel:End-Position" | "Personnel:Nominate" => {
+            has(&["PER"])
+        }
+        _ => true,
+    }
+}
+
+/// Links the sentence's entities to the event's roles.
+fn arguments(
+    doc: &Doc,
+    roles: &Roles,
+    trigger: &Trigger,
+    start: usize,
+    end: usize,
+    mentions: &[Mention],
+) -> Vec<ProposedArgument> {
+    let event_type = trigger.event_type;
+    let mut used = vec![false; mentions.len()];
+    let mut args: Vec<ProposedArgument> = Vec::new();
+    let mut push = |role: &str, m: usize, used: &mut [bool]| {
+        used[m] = true;
+        args.push(ProposedArgument {
+            role: role.to_owned(),
+            entity: mentions[m].index,
+        });
+    };
+    // The word before an entity, past articles and titles (`with Trade Minister X`): its
+    // preposition if it has one.
+    let prep_of = |m: &Mention| {
+        let mut k = m.start;
+        while k > 0
+            && (matches!(doc.word(k - 1), "the" | "a" | "an" | "about")
+                || doc.infos[k - 1].has(flag::TITLE)
+                || doc.tokens[k - 1].case == Case::Title && doc.infos[k - 1].flags == 0)
+        {
+            k -= 1;
+        }
+        k.checked_sub(1).map_or("", |p| doc.word(p))
+    };
+    // Closest first, and after the trigger before before it: `will meet X at 10 a.m.`.
+    let rank = |m: &Mention| {
+        if m.start >= end {
+            (m.start - end, 0)
+        } else {
+            (start.saturating_sub(m.end), 1)
+        }
+    };
+    let closest = |labels: &[&str], preps: Option<&[&str]>, used: &[bool]| {
+        (0..mentions.len())
+            .filter(|&m| !used[m] && labels.contains(&mentions[m].label))
+            .filter(|&m| preps.is_none_or(|p| p.contains(&prep_of(&mentions[m]))))
+            .min_by_key(|&m| {
+                let (distance, side) = rank(&mentions[m]);
+                (side, distance)
+            })
+            .filter(|&m| rank(&mentions[m]).0 <= 12)
+    };
+    if let Some(m) = closest(&["DATE", "TIME"], None, &used)
+        && roles.accepts("Time", mentions[m].label)
+    {
+        push("Time", m, &mut used);
+    }
+    for role in ["Money", "Price"] {
+        if let Some(m) = closest(&["MONEY"], None, &used)
+            && roles.accepts(role, "MONEY")
+        {
+            push(role, m, &mut used);
+        }
+    }
+    let places = ["GPE", "LOC", "FAC"];
+    let trigger_word = doc.word(start).to_lowercase();
+    let leaving = ["depart", "leav", "left", "evacuat", "fled", "flee"]
+        .iter()
+        .any(|w| trigger_word.starts_with(w));
+    // Without a Place role (Transport), `arrive in X` names the destination.
+    let has_place = roles.accepts("Place", "GPE");
+    let arrival_preps: &[&str] = if has_place {
+        &["to", "for", "into", "toward", "towards"]
+    } else {
+        &["to", "for", "into", "toward", "towards", "in", "at"]
+    };
+    for (role, preps) in [
+        ("Destination", arrival_preps),
+        ("Origin", &["from"][..]),
+        (
+            "Place",
+            &["in", "at", "near", "inside", "outside", "on"][..],
+        ),
+    ] {
+        if let Some(m) = closest(&places, Some(preps), &used)
+            && roles.accepts(role, mentions[m].label)
+        {
+            push(role, m, &mut used);
+        }
+    }
+    // `depart London`, `visit Seoul`: a place right after a movement verb.
+    let moving = roles.accepts("Destination", "GPE");
+    if moving
+        && let Some(m) = (0..mentions.len())
+            .find(|&m| !used[m] && places.contains(&mentions[m].label) && mentions[m].start == end)
+    {
+        push(if leaving { "Origin" } else { "Destination" }, m, &mut used);
+    }
+    // Participants: the subject before the trigger, the object after it.
+    let passive = start > 0
+        && PASSIVE_AUX.contains(&doc.word(start - 1))
+        && (trigger_word.ends_with("ed") || trigger_word == "sworn");
+    let (mut subject_role, mut object_role) = subject_object(event_type, &trigger_word);
+    if passive {
+        std::mem::swap(&mut subject_role, &mut object_role);
+    }
+    // Movement's places are origins and destinations, never who moves.
+    let eligible = |m: &Mention| {
+        !(moving && places.contains(&m.label)) && roles.participant_for(m.label).is_some()
+    };
+    let subject = (0..mentions.len())
+        .filter(|&m| !used[m] && eligible(&mentions[m]) && mentions[m].end <= start)
+        .filter(|&m| start - mentions[m].end <= 12)
+        .filter(|&m| {
+            !matches!(
+                prep_of(&mentions[m]),
+                "in" | "at" | "on" | "to" | "from" | "of" | "for"
+            )
+        })
+        .max_by_key(|&m| mentions[m].end);
+    // A noun's participants come with a preposition (`talks with X`); a verb's object is
+    // the next entity of its clause (no comma between).
+    let object = (0..mentions.len())
+        .filter(|&m| !used[m] && eligible(&mentions[m]) && mentions[m].start >= end)
+        .min_by_key(|&m| mentions[m].start)
+        .filter(|&m| mentions[m].start - end <= 10)
+        .filter(|&m| !(end..mentions[m].start).any(|k| doc.word(k) == ","))
+        .filter(|&m| {
+            !trigger.noun
+                || matches!(
+                    prep_of(&mentions[m]),
+                    "with" | "between" | "among" | "involving" | "of" | "by"
+                )
+        });
+    for (chosen, preferred, forward) in
+        [(subject, subject_role, false), (object, object_role, true)]
+    {
+        let Some(first) = chosen else {
+            continue;
+        };
+        // The entity and those joined to it by `and`, `or` and commas.
+        let mut group = vec![first];
+        let mut edge = first;
+        loop {
+            let neighbour = if forward {
+                edge + 1
+            } else {
+                edge.wrapping_sub(1)
+            };
+            let Some(next) = mentions.get(neighbour) else {
+                break;
+            };
+            let (gap_start, gap_end) = if forward {
+                (mentions[edge].end, next.start)
+            } else {
+                (next.end, mentions[edge].start)
+            };
+            let joined = gap_end > gap_start
+                && (gap_start..gap_end).all(|k| matches!(doc.word(k), "," | "and" | "or"));
+            if !joined || used[neighbour] || !eligible(next) {
+                break;
+            }
+            group.push(neighbour);
+            edge = neighbour;
+        }
+        for m in group {
+            let label = mentions[m].label;
+            let role = preferred
+                .filter(|r| roles.accepts(r, label))
+                .or_else(|| roles.participant_for(label));
+            if let Some(role) = role {
+                let role = role.to_owned();
+                push(&role, m, &mut used);
+            }
+        }
+    }
+    args.sort_by_key(|a| a.entity);
+    args
+}

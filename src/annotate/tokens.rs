@@ -1,0 +1,613 @@
+//! Tokens and sentences, in char offsets.
+//!
+//! The tokenizer is a single forward pass written for news text: it keeps abbreviations
+//! (`U.S.`, `Dr.`, `Nov.`), hyphenated names (`Ji-won`), numbers (`1,000`, `3.5`, `2+2`,
+//! `14:05`), URLs, hashtags and mentions whole, and splits clitics the way spaCy and the
+//! CoNLL corpora do (`Korea` `’s`, `do` `n't`). Sentences break at terminal punctuation and at
+//! line breaks, so headlines and captions without a final period stand alone.
+
+use std::ops::Range;
+
+use crate::model::Span;
+
+/// What a token is made of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TokenKind {
+    /// Starts with a letter: words, abbreviations with their period, clitics (`’s`, `n't`).
+    Word,
+    /// Starts with a digit: `2025`, `1,000`, `3.5`, `14:05`, `2+2`, `18yo`.
+    Number,
+    /// Punctuation: `.`, `,`, `“`, `—`, `(`; runs such as `...` or `?!` are one token.
+    Punct,
+    /// Anything else on its own: currency signs, `%`, `©`, emoji.
+    Symbol,
+    /// `http://…`, `https://…`, `www.…` up to the next whitespace.
+    Url,
+    /// A hashtag or mention with its sign: `#UN`, `@Reuters`.
+    Tag,
+}
+
+/// The capitalisation of a token's letters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Case {
+    /// First letter lower case: `talks`, `eBay`.
+    Lower,
+    /// First letter upper case and some lower case letter: `Seoul`, `McDonald`.
+    Title,
+    /// Upper case letters and no lower case: `IMF`, `U.S.`, `G20`, `A`.
+    Upper,
+    /// No cased letter: numbers, punctuation, CJK.
+    Uncased,
+}
+
+/// The whitespace before a token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Gap {
+    /// The token touches the previous one (or starts the text).
+    None,
+    /// Spaces or tabs, no line break.
+    Space,
+    /// Exactly one line break.
+    Newline,
+    /// Two or more line breaks: a paragraph boundary.
+    Blank,
+}
+
+/// A token: a char-offset span of non-whitespace text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Token {
+    /// Chars `[start, end)` of the text; never empty, never containing whitespace.
+    pub span: Span,
+    /// The same token in bytes `[start, end)` of the text, to slice it without a `TextIndex`.
+    pub bytes: Range<usize>,
+    pub kind: TokenKind,
+    pub case: Case,
+    /// The whitespace between the previous token (or the start of the text) and this one.
+    pub gap: Gap,
+}
+
+impl Token {
+    /// The token's text in `text`, which must be the text it was made from.
+    pub fn text<'a>(&self, text: &'a str) -> &'a str {
+        text.get(self.bytes.clone()).unwrap_or("")
+    }
+}
+
+/// A sentence: a span of chars `[start, end)` from its first token's start to its last
+/// token's end, and the indices of its tokens.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sentence {
+    pub span: Span,
+    pub tokens: Range<usize>,
+}
+
+/// Abbreviations that keep their period when a letter-only word matches one exactly.
+const ABBREVIATIONS: &[&str] = &[
+    "Adm", "Apr", "Aug", "Ave", "Blvd", "Brig", "Capt", "Cmdr", "Co", "Col", "Corp", "Cpl", "Dec",
+    "Dept", "Det", "Dr", "Feb", "Fri", "Ft", "Gen", "Gov", "Hon", "Inc", "Insp", "Jan", "Jr",
+    "Jul", "Jun", "Lt", "Ltd", "Maj", "Mar", "Mon", "Mr", "Mrs", "Ms", "Mt", "Nov", "Oct", "Pres",
+    "Prof", "Pvt", "Rd", "Rep", "Rev", "Sat", "Sen", "Sep", "Sept", "Sgt", "Sr", "St", "Sun",
+    "Supt", "Thu", "Thurs", "Tue", "Tues", "Univ", "Wed", "approx", "etc", "vs",
+];
+
+/// Abbreviations that always precede more of the same sentence (titles, months), so a
+/// sentence never ends at them.
+const PREFIX_ABBREVIATIONS: &[&str] = &[
+    "Adm.", "Apr.", "Aug.", "Brig.", "Capt.", "Cmdr.", "Col.", "Cpl.", "Dec.", "Det.", "Dr.",
+    "Feb.", "Gen.", "Gov.", "Hon.", "Insp.", "Jan.", "Jul.", "Jun.", "Lt.", "Maj.", "Mar.", "Mr.",
+    "Mrs.", "Ms.", "Mt.", "Nov.", "Oct.", "Pres.", "Prof.", "Pvt.", "Rep.", "Rev.", "Sen.", "Sep.",
+    "Sept.", "Sgt.", "St.", "Supt.", "vs.",
+];
+
+/// Capitalised words that begin a new sentence after an abbreviation ending in a period
+/// (`… with the U.S. The talks …`).
+const SENTENCE_STARTERS: &[&str] = &[
+    "A", "After", "An", "And", "As", "At", "But", "He", "Her", "His", "I", "If", "In", "It", "Its",
+    "On", "She", "That", "The", "Their", "There", "These", "They", "This", "Those", "We", "When",
+    "While", "Yet",
+];
+
+/// Letters, digits and the marks that combine with them; not punctuation, symbols or spaces.
+#[inline]
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    if c.is_alphanumeric() {
+        return true;
+    }
+    // Combining marks have no cheap std predicate: take whatever is not a space, a control or
+    // in a punctuation or symbol block.
+    !(c.is_whitespace() || c.is_control() || is_symbol_block(c))
+}
+
+fn is_symbol_block(c: char) -> bool {
+    matches!(c as u32,
+        0x00A1..=0x00BF | 0x00D7 | 0x00F7 | 0x2000..=0x2BFF | 0x3000..=0x303F
+        | 0xFE00..=0xFE6F | 0xFF01..=0xFF0F | 0xFF1A..=0xFF20 | 0xFF3B..=0xFF40
+        | 0xFF5B..=0xFF65 | 0x1F000..=0x1FAFF)
+}
+
+fn is_hyphen(c: char) -> bool {
+    matches!(c, '-' | '\u{2010}' | '\u{2011}')
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '\u{2019}')
+}
+
+fn is_terminal(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | '…' | '。' | '！' | '？')
+}
+
+fn is_closer(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '\'' | '\u{2019}' | '\u{201D}' | ')' | ']' | '}' | '»' | '›' | '」' | '』'
+    )
+}
+
+/// A cursor over the text that counts bytes and chars together.
+struct Cursor<'a> {
+    text: &'a str,
+    byte: usize,
+    char: usize,
+}
+
+impl Cursor<'_> {
+    fn peek(&self) -> Option<char> {
+        let b = *self.text.as_bytes().get(self.byte)?;
+        if b.is_ascii() {
+            Some(b as char)
+        } else {
+            self.text[self.byte..].chars().next()
+        }
+    }
+
+    /// Advances over ASCII letters and digits, the common case, a byte at a time.
+    #[inline]
+    fn skip_ascii_alphanumeric(&mut self) {
+        let bytes = self.text.as_bytes();
+        let start = self.byte;
+        while self.byte < bytes.len() && bytes[self.byte].is_ascii_alphanumeric() {
+            self.byte += 1;
+        }
+        self.char += self.byte - start;
+    }
+
+    /// The char `n` chars ahead (0 = current).
+    fn peek_nth(&self, n: usize) -> Option<char> {
+        self.text[self.byte..].chars().nth(n)
+    }
+
+    fn bump(&mut self, c: char) {
+        self.byte += c.len_utf8();
+        self.char += 1;
+    }
+
+    fn rest(&self) -> &str {
+        &self.text[self.byte..]
+    }
+}
+
+/// Splits `text` into tokens in char offsets: in order, non-overlapping, none containing
+/// whitespace, together covering every non-whitespace char.
+pub fn tokenize(text: &str) -> Vec<Token> {
+    let mut tokens = Vec::with_capacity(text.len() / 5 + 1);
+    let mut cur = Cursor {
+        text,
+        byte: 0,
+        char: 0,
+    };
+    loop {
+        let mut newlines = 0;
+        let mut spaced = false;
+        while let Some(c) = cur.peek() {
+            if c == ' ' {
+                spaced = true;
+                cur.byte += 1;
+                cur.char += 1;
+                continue;
+            }
+            if !c.is_whitespace() {
+                break;
+            }
+            spaced = true;
+            newlines += usize::from(c == '\n');
+            cur.bump(c);
+        }
+        let Some(first) = cur.peek() else {
+            break;
+        };
+        let gap = match (spaced, newlines) {
+            (false, _) => Gap::None,
+            (true, 0) => Gap::Space,
+            (true, 1) => Gap::Newline,
+            (true, _) => Gap::Blank,
+        };
+        let (start_byte, start_char) = (cur.byte, cur.char);
+        let kind = scan_token(&mut cur, first);
+        let bytes = start_byte..cur.byte;
+        let case = case_of(&text[bytes.clone()]);
+        tokens.push(Token {
+            span: Span {
+                start: start_char,
+                end: cur.char,
+            },
+            bytes,
+            kind,
+            case,
+            gap,
+        });
+    }
+    tokens
+}
+
+/// Advances the cursor over one token starting with `first`, and says what it was.
+fn scan_token(cur: &mut Cursor, first: char) -> TokenKind {
+    let rest = cur.rest();
+    if matches!(first, 'h' | 'w')
+        && (rest.starts_with("http://") || rest.starts_with("https://") || rest.starts_with("www."))
+    {
+        while let Some(c) = cur.peek().filter(|c| !c.is_whitespace()) {
+            cur.bump(c);
+        }
+        return TokenKind::Url;
+    }
+    if matches!(first, '#' | '@') && cur.peek_nth(1).is_some_and(is_word_char) {
+        cur.bump(first);
+        while let Some(c) = cur.peek().filter(|&c| is_word_char(c) || c == '_') {
+            cur.bump(c);
+        }
+        return TokenKind::Tag;
+    }
+    if let Some(len) = clitic_len(rest) {
+        let end = cur.byte + len;
+        while let Some(c) = cur.peek().filter(|_| cur.byte < end) {
+            cur.bump(c);
+        }
+        return TokenKind::Word;
+    }
+    if is_word_char(first) {
+        if let Some(len) = initials_len(rest) {
+            cur.byte += len;
+            cur.char += len;
+            return TokenKind::Word;
+        }
+        scan_word(cur);
+        return if first.is_numeric() {
+            TokenKind::Number
+        } else {
+            TokenKind::Word
+        };
+    }
+    cur.bump(first);
+    if first.is_ascii_punctuation() {
+        // Runs such as `...`, `--`, `?!` and `!!!` are one token.
+        while let Some(c) = cur.peek().filter(|&c| {
+            matches!(c, '.' | '-' | '!' | '?' | '*' | '=' | '~' | '_')
+                && (c == first || is_terminal(first) && is_terminal(c))
+        }) {
+            cur.bump(c);
+        }
+    }
+    if is_punct(first) {
+        TokenKind::Punct
+    } else {
+        TokenKind::Symbol
+    }
+}
+
+/// Punctuation as opposed to symbols such as `$`, `%`, `+`, `©` or emoji.
+fn is_punct(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_punctuation() && !"$%&+<=>^|~#@`".contains(c);
+    }
+    is_terminal(c)
+        || is_closer(c)
+        || matches!(c as u32, 0x2010..=0x2027 | 0x2030..=0x205E | 0x3001..=0x3011 | 0xA1 | 0xAB | 0xBB | 0xBF)
+}
+
+/// Length in bytes of a clitic token at the start of `rest`: `n't`, `’s`, `'re`…,
+/// when a non-word char or the end follows it.
+fn clitic_len(rest: &str) -> Option<usize> {
+    if !rest.starts_with(['n', 'N', '\'', '\u{2019}']) {
+        return None;
+    }
+    let mut chars = rest.chars();
+    let first = chars.next()?;
+    let (head_len, tail) = if first == 'n' || first == 'N' {
+        let apostrophe = chars.next().filter(|&c| is_apostrophe(c))?;
+        let t = chars.next().filter(|c| c.eq_ignore_ascii_case(&'t'))?;
+        (1 + apostrophe.len_utf8() + t.len_utf8(), chars)
+    } else if is_apostrophe(first) {
+        let word: String = chars
+            .clone()
+            .take_while(|&c| is_word_char(c))
+            .take(3)
+            .collect();
+        let lower = word.to_ascii_lowercase();
+        if !matches!(lower.as_str(), "s" | "re" | "ve" | "ll" | "d" | "m") {
+            return None;
+        }
+        for _ in 0..word.chars().count() {
+            chars.next();
+        }
+        (first.len_utf8() + word.len(), chars)
+    } else {
+        return None;
+    };
+    let mut tail = tail;
+    match tail.next() {
+        Some(c) if is_word_char(c) => None,
+        _ => Some(head_len),
+    }
+}
+
+/// Length in bytes of letter-period initials at the start of `rest` (`U.S.`, `a.m.`, `D.C.`,
+/// and a single capital initial `J.`), when a non-word char or the end follows.
+fn initials_len(rest: &str) -> Option<usize> {
+    let bytes = rest.as_bytes();
+    let mut i = 0;
+    while i + 1 < bytes.len() && bytes[i].is_ascii_alphabetic() && bytes[i + 1] == b'.' {
+        i += 2;
+    }
+    let pairs = i / 2;
+    let followed_by_word = rest[i..].chars().next().is_some_and(is_word_char);
+    if followed_by_word {
+        return None;
+    }
+    match pairs {
+        0 => None,
+        1 if bytes[0].is_ascii_uppercase() => Some(2),
+        1 => None,
+        _ => Some(i),
+    }
+}
+
+/// Advances over a word or number: word chars joined by inner hyphens and underscores
+/// (`Ji-won`, `dj_friend`), apostrophes (not
+/// before a clitic), ampersands between letters, and, between digits, `.`, `,`, `:`, `+` and `/`; a known abbreviation
+/// keeps its period.
+fn scan_word(cur: &mut Cursor) {
+    let start_byte = cur.byte;
+    loop {
+        cur.skip_ascii_alphanumeric();
+        while let Some(c) = cur.peek().filter(|&c| is_word_char(c)) {
+            cur.bump(c);
+            cur.skip_ascii_alphanumeric();
+        }
+        let Some(next) = cur.peek() else {
+            return;
+        };
+        let after = cur.peek_nth(1);
+        let prev = cur.text[..cur.byte].chars().next_back();
+        let joins = if is_hyphen(next) || next == '_' {
+            after.is_some_and(is_word_char)
+        } else if is_apostrophe(next) {
+            let is_nt = prev.is_some_and(|p| p == 'n' || p == 'N')
+                && clitic_len(&cur.text[cur.byte - 1..]).is_some()
+                && cur.byte - 1 > start_byte;
+            if is_nt {
+                // `don't` -> `do` + `n't`: give the `n` back to the clitic.
+                cur.byte -= 1;
+                cur.char -= 1;
+                return;
+            }
+            after.is_some_and(is_word_char) && clitic_len(cur.rest()).is_none()
+        } else if next == '&' {
+            // `AT&T`, `B&SR`: an ampersand between letters with no space is part of the name.
+            prev.is_some_and(|p| p.is_ascii_alphanumeric())
+                && after.is_some_and(|a| a.is_ascii_alphanumeric())
+        } else if matches!(next, '.' | ',' | ':' | '+' | '/') {
+            prev.is_some_and(|p| p.is_ascii_digit()) && after.is_some_and(|a| a.is_ascii_digit())
+        } else {
+            false
+        };
+        if joins {
+            cur.bump(next);
+            continue;
+        }
+        if next == '.' && ABBREVIATIONS.contains(&&cur.text[start_byte..cur.byte]) {
+            cur.bump(next);
+        }
+        return;
+    }
+}
+
+fn case_of(token: &str) -> Case {
+    let mut chars = token.chars().filter(|c| c.is_alphabetic());
+    let Some(first) = chars.next() else {
+        return Case::Uncased;
+    };
+    if first.is_lowercase() {
+        return Case::Lower;
+    }
+    if !first.is_uppercase() {
+        return Case::Uncased;
+    }
+    if chars.any(char::is_lowercase) {
+        Case::Title
+    } else {
+        Case::Upper
+    }
+}
+
+/// Splits tokens into sentences: every token in exactly one sentence, in order.
+///
+/// A sentence ends after terminal punctuation (and the closing quotes or brackets that touch
+/// it) unless a lower-case word follows; after an abbreviation such as `U.S.` only when a
+/// typical sentence opener (`The`, `He`…) follows; and at every line break, except inside a
+/// hard-wrapped paragraph (no terminal punctuation before, a lower-case word after), so that
+/// headlines, bylines and captions stand alone.
+pub fn sentences(text: &str, tokens: &[Token]) -> Vec<Sentence> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let first_char = |t: &Token| t.text(text).chars().next().unwrap_or(' ');
+    let starts_lower = |t: &Token| t.kind == TokenKind::Word && t.case == Case::Lower;
+    let push = |range: Range<usize>, out: &mut Vec<Sentence>| {
+        if let (Some(first), Some(last)) = (tokens.get(range.start), tokens.get(range.end - 1)) {
+            out.push(Sentence {
+                span: Span {
+                    start: first.span.start,
+                    end: last.span.end,
+                },
+                tokens: range,
+            });
+        }
+    };
+    let mut i = 0;
+    while i < tokens.len() {
+        let token = &tokens[i];
+        if i > start && token.gap >= Gap::Newline {
+            let prev = &tokens[i - 1];
+            let prev_ends = is_terminal(first_char(prev)) || is_closer(first_char(prev));
+            let wrapped = token.gap == Gap::Newline && !prev_ends && starts_lower(token);
+            if !wrapped {
+                push(start..i, &mut out);
+                start = i;
+            }
+        }
+        let word = token.text(text);
+        let ends_sentence = if token.kind == TokenKind::Punct && is_terminal(first_char(token)) {
+            true
+        } else {
+            token.kind == TokenKind::Word
+                && word.len() > 1
+                && word.ends_with('.')
+                && !PREFIX_ABBREVIATIONS.contains(&word)
+                && tokens
+                    .get(i + 1)
+                    .is_some_and(|next| SENTENCE_STARTERS.contains(&next.text(text)))
+        };
+        if ends_sentence {
+            let mut end = i + 1;
+            while let Some(closer) = tokens.get(end)
+                && closer.gap == Gap::None
+                && closer.kind == TokenKind::Punct
+                && (is_closer(first_char(closer)) || is_terminal(first_char(closer)))
+            {
+                end += 1;
+            }
+            let continues = tokens
+                .get(end)
+                .is_some_and(|next| next.gap < Gap::Newline && starts_lower(next));
+            if !continues {
+                push(start..end, &mut out);
+                start = end;
+            }
+            i = end;
+            continue;
+        }
+        i += 1;
+    }
+    if start < tokens.len() {
+        push(start..tokens.len(), &mut out);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<&str> {
+        tokenize(text).iter().map(|t| t.text(text)).collect()
+    }
+
+    #[test]
+    fn abbreviations_names_and_clitics() {
+        assert_eq!(
+            words("Dr. Ana Ruiz met Rep. Thomas Greer Jr. in the U.S. on Nov. 3."),
+            [
+                "Dr.", "Ana", "Ruiz", "met", "Rep.", "Thomas", "Greer", "Jr.", "in", "the", "U.S.",
+                "on", "Nov.", "3", "."
+            ]
+        );
+        assert_eq!(
+            words("Park Ji-won’s plan, O'Brien's view: don't"),
+            [
+                "Park", "Ji-won", "’s", "plan", ",", "O'Brien", "'s", "view", ":", "do", "n't"
+            ]
+        );
+        assert_eq!(words("did n't"), ["did", "n't"]);
+        assert_eq!(
+            words("“Britain,” she said."),
+            ["“", "Britain", ",", "”", "she", "said", "."]
+        );
+    }
+
+    #[test]
+    fn numbers_urls_and_tags() {
+        assert_eq!(
+            words("2+2 is 4; 1,000 rose 3.5% to $14.8 billion at 14:05, 10 a.m."),
+            [
+                "2+2", "is", "4", ";", "1,000", "rose", "3.5", "%", "to", "$", "14.8", "billion",
+                "at", "14:05", ",", "10", "a.m."
+            ]
+        );
+        assert_eq!(
+            words("#UN report... @flipboard http://t.co/9JK?x=1 ok"),
+            [
+                "#UN",
+                "report",
+                "...",
+                "@flipboard",
+                "http://t.co/9JK?x=1",
+                "ok"
+            ]
+        );
+        let tokens = tokenize("$3 #UN");
+        assert_eq!(tokens[0].kind, TokenKind::Symbol);
+        assert_eq!(tokens[1].kind, TokenKind::Number);
+        assert_eq!(tokens[2].kind, TokenKind::Tag);
+    }
+
+    #[test]
+    fn char_offsets_count_chars_not_bytes() {
+        let text = "윤서현 (외교부) met\u{a0}Élysée";
+        let tokens = tokenize(text);
+        let spans: Vec<(usize, usize)> =
+            tokens.iter().map(|t| (t.span.start, t.span.end)).collect();
+        assert_eq!(spans, [(0, 3), (4, 5), (5, 8), (8, 9), (10, 13), (14, 20)]);
+        assert_eq!(tokens[4].gap, Gap::Space);
+        assert_eq!(tokens[5].case, Case::Title);
+    }
+
+    #[test]
+    fn sentences_survive_abbreviations_and_split_headlines() {
+        let text = "Home › World\n\nKorea’s envoy flies to London\n\nDr. Ana Ruiz met the U.S. \
+                    envoy at 10 a.m. on Nov. 3. “It went well,” she said. Talks end Friday.\n\
+                    Yoon left for the U.S. The talks end soon.";
+        let tokens = tokenize(text);
+        let got: Vec<&str> = sentences(text, &tokens)
+            .iter()
+            .map(|s| {
+                let first = &tokens[s.tokens.start];
+                let last = &tokens[s.tokens.end - 1];
+                &text[first.bytes.start..last.bytes.end]
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "Home › World",
+                "Korea’s envoy flies to London",
+                "Dr. Ana Ruiz met the U.S. envoy at 10 a.m. on Nov. 3.",
+                "“It went well,” she said.",
+                "Talks end Friday.",
+                "Yoon left for the U.S.",
+                "The talks end soon."
+            ]
+        );
+    }
+
+    #[test]
+    fn wrapped_lines_stay_in_one_sentence() {
+        let text = "The minister said the talks\nwould resume. Next";
+        let tokens = tokenize(text);
+        let got = sentences(text, &tokens);
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].tokens, 0..8);
+    }
+}

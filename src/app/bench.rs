@@ -1,0 +1,172 @@
+//! `tagdesk bench-view`: CPU time of frames while scrolling through long annotated documents,
+//! headless (a real `egui::Context` running the whole app, plus tessellation; no GPU).
+
+use std::time::Instant;
+
+use super::{Config, Preferences, TagdeskApp, install_fonts};
+use crate::model::{Document, Edit, Entity, EntityId, Origin, Span, Status};
+
+/// Frame times for one document size, in milliseconds.
+#[derive(Debug, Clone)]
+pub struct FrameStats {
+    pub bytes: usize,
+    pub entities: usize,
+    pub first_frame_ms: f64,
+    pub median_ms: f64,
+    pub p95_ms: f64,
+    pub max_ms: f64,
+    pub frames: usize,
+}
+
+/// News-like paragraphs of about 400 bytes with some Hangul, an em dash and an NBSP, and an
+/// entity every ~50 bytes (labels and statuses mixed), `bytes` long in all.
+pub fn generate_document(bytes: usize) -> Document {
+    const WORDS: &[&str] = &[
+        "the",
+        "minister",
+        "said",
+        "talks",
+        "in",
+        "Seoul",
+        "would",
+        "resume",
+        "on",
+        "Friday",
+        "after",
+        "tariffs",
+        "rose",
+        "3.5%",
+        "—",
+        "officials",
+        "from",
+        "London",
+        "and",
+        "서울",
+        "met",
+        "Park",
+        "Ji-won",
+        "at",
+        "Incheon",
+        "trade",
+        "deal",
+        "worth",
+        "$1.2\u{a0}billion",
+        "analysts",
+        "expect",
+        "growth",
+        "this",
+        "year",
+        "election",
+    ];
+    let mut text = String::with_capacity(bytes + 512);
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut entity_starts = Vec::new();
+    let mut chars = 0usize;
+    let mut next_entity_at = 0usize;
+    while text.len() < bytes {
+        let paragraph_end = text.len() + 400;
+        while text.len() < paragraph_end {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let word = WORDS[(seed % WORDS.len() as u64) as usize];
+            if text.len() >= next_entity_at {
+                entity_starts.push((chars, word.chars().count()));
+                next_entity_at = text.len() + 50;
+            }
+            text.push_str(word);
+            text.push(' ');
+            chars += word.chars().count() + 1;
+        }
+        text.push_str("\n\n");
+        chars += 2;
+    }
+    let labels = ["PER", "ORG", "GPE", "DATE", "MONEY"];
+    let entities = entity_starts
+        .into_iter()
+        .enumerate()
+        .map(|(i, (start, len))| Entity {
+            id: EntityId(i as u32 + 1),
+            span: Span {
+                start,
+                end: start + len,
+            },
+            label: labels[i % labels.len()].into(),
+            origin: if i % 2 == 0 {
+                Origin::Manual
+            } else {
+                Origin::Auto {
+                    engine: "bench".into(),
+                    rule: "r".into(),
+                    score: 0.8,
+                }
+            },
+            status: if i % 2 == 0 {
+                Status::Accepted
+            } else {
+                Status::Suggested
+            },
+        })
+        .collect();
+    Document::new(
+        format!("bench-{bytes}"),
+        format!("{bytes} bytes"),
+        None,
+        text,
+    )
+    .with_annotations(entities, Vec::new(), Vec::new())
+}
+
+/// Opens a generated document of `bytes` and scrolls through it for `frames` frames.
+pub fn measure(bytes: usize, frames: usize) -> FrameStats {
+    let mut app = TagdeskApp::new(Config::default(), Preferences::default());
+    let doc = generate_document(bytes);
+    let entities = doc.entities().len();
+    app.apply(Edit::AddDocument {
+        index: 0,
+        document: Box::new(doc),
+    });
+    let ctx = egui::Context::default();
+    install_fonts(&ctx);
+    let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1280.0, 820.0));
+    let centre = screen.center();
+    let mut times = Vec::with_capacity(frames);
+    let mut first_frame_ms = 0.0;
+    for frame in 0..=frames {
+        let mut input = egui::RawInput {
+            screen_rect: Some(screen),
+            ..Default::default()
+        };
+        input.events.push(egui::Event::PointerMoved(centre));
+        if frame > 1 {
+            input.events.push(egui::Event::MouseWheel {
+                unit: egui::MouseWheelUnit::Point,
+                delta: egui::vec2(0.0, -120.0),
+                phase: egui::TouchPhase::Move,
+                source: egui::MouseWheelSource::Unknown,
+                modifiers: egui::Modifiers::NONE,
+            });
+        }
+        let started = Instant::now();
+        let output = ctx.run_ui(input, |ui| app.ui(ui));
+        let primitives = ctx.tessellate(output.shapes, output.pixels_per_point);
+        std::hint::black_box(primitives);
+        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        if frame == 0 {
+            first_frame_ms = ms;
+        } else {
+            times.push(ms);
+        }
+    }
+    times.sort_by(f64::total_cmp);
+    let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+    FrameStats {
+        bytes,
+        entities,
+        first_frame_ms,
+        median_ms: at(0.5),
+        p95_ms: at(0.95),
+        max_ms: at(1.0),
+        frames,
+    }
+}

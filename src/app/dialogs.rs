@@ -1,0 +1,88 @@
+//! Native file dialogs (rfd), run on a worker thread so the window keeps painting while one
+//! is open. Tests never open a dialog: they call the same app methods with a path.
+
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, Sender, channel};
+
+/// Why a dialog was opened, so its answer goes to the right place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    Open,
+    Import,
+    SaveAs,
+    Export,
+}
+
+pub struct Dialogs {
+    sender: Sender<(Purpose, Vec<PathBuf>)>,
+    answers: Receiver<(Purpose, Vec<PathBuf>)>,
+    open: bool,
+}
+
+impl Default for Dialogs {
+    fn default() -> Self {
+        let (sender, answers) = channel();
+        Self {
+            sender,
+            answers,
+            open: false,
+        }
+    }
+}
+
+impl Dialogs {
+    /// Shows a dialog unless one is already open; `wake` repaints the UI when it closes.
+    pub fn show(
+        &mut self,
+        purpose: Purpose,
+        suggested_name: Option<String>,
+        wake: impl Fn() + Send + 'static,
+    ) {
+        if self.open {
+            return;
+        }
+        self.open = true;
+        let sender = self.sender.clone();
+        std::thread::spawn(move || {
+            let dialog = rfd::FileDialog::new();
+            let paths = match purpose {
+                Purpose::Open => dialog
+                    .set_title("Open project")
+                    .add_filter("tagdesk project", &["ron", "json"])
+                    .pick_file()
+                    .into_iter()
+                    .collect(),
+                Purpose::Import => dialog
+                    .set_title("Import articles")
+                    .add_filter(
+                        "Articles",
+                        &["txt", "md", "markdown", "html", "htm", "jsonl"],
+                    )
+                    .pick_files()
+                    .unwrap_or_default(),
+                Purpose::SaveAs => dialog
+                    .set_title("Save project as")
+                    .add_filter("tagdesk project (RON)", &["ron"])
+                    .add_filter("tagdesk project (JSON)", &["json"])
+                    .set_file_name(suggested_name.unwrap_or_else(|| "project.tagdesk.ron".into()))
+                    .save_file()
+                    .into_iter()
+                    .collect(),
+                Purpose::Export => dialog
+                    .set_title("Export into folder")
+                    .pick_folder()
+                    .into_iter()
+                    .collect(),
+            };
+            let _ = sender.send((purpose, paths));
+            wake();
+        });
+    }
+
+    /// The answer of the dialog that just closed (empty paths: cancelled).
+    pub fn poll(&mut self) -> Option<(Purpose, Vec<PathBuf>)> {
+        let answer = self.answers.try_recv().ok()?;
+        self.open = false;
+        Some(answer)
+    }
+}

@@ -1,0 +1,889 @@
+//! What actions and requests do to the app and, through edits, to the project.
+
+use std::path::{Path, PathBuf};
+
+use super::{Action, Modal, Pending, TagdeskApp, dialogs::Purpose, jobs::Job};
+use crate::annotate::suggestion_edit;
+use crate::formats::{import, project as project_file};
+use crate::model::{
+    ArgTarget, Argument, Edit, Entity, Event, EventId, History, Origin, Project, Schema, Span,
+    Status,
+};
+use crate::ui::{AnnotationRef, Request, selection};
+
+impl TagdeskApp {
+    /// Applies an edit through the undo history and the journal. Refused edits change nothing
+    /// and are reported in the status bar.
+    pub fn apply(&mut self, edit: Edit) -> bool {
+        if matches!(&edit, Edit::Batch(edits) if edits.is_empty()) {
+            return false;
+        }
+        let journal_copy = self.journal.is_some().then(|| edit.clone());
+        match self.history.apply(&mut self.project, edit) {
+            Ok(()) => {
+                self.after_change(journal_copy.as_ref());
+                true
+            }
+            Err(e) => {
+                self.report_error(format!("Not done: {e}"));
+                false
+            }
+        }
+    }
+
+    fn after_change(&mut self, applied: Option<&Edit>) {
+        self.revision += 1;
+        if let (Some(journal), Some(edit)) = (&mut self.journal, applied)
+            && let Err(e) = journal.record(edit)
+        {
+            self.status = Some((
+                format!("The edit journal could not be written ({e:#}); save now."),
+                true,
+            ));
+        }
+        self.current = self
+            .current
+            .min(self.project.documents().len().saturating_sub(1));
+        let doc = self.project.documents().get(self.current);
+        // Drop references to annotations an undo removed.
+        let exists = |r: AnnotationRef| match r {
+            AnnotationRef::Entity(id) => doc.is_some_and(|d| d.entity(id).is_some()),
+            AnnotationRef::Event(id) => doc.is_some_and(|d| d.event(id).is_some()),
+        };
+        if self.selected.is_some_and(|r| !exists(r)) {
+            self.selected = None;
+        }
+        self.refresh_find();
+    }
+
+    pub fn undo(&mut self) {
+        match self.history.undo(&mut self.project) {
+            Ok(Some(edit)) => self.after_change(Some(&edit)),
+            Ok(None) => self.report("Nothing to undo".into()),
+            Err(e) => self.report_error(format!("Undo failed: {e}")),
+        }
+    }
+
+    pub fn redo(&mut self) {
+        match self.history.redo(&mut self.project) {
+            Ok(Some(edit)) => self.after_change(Some(&edit)),
+            Ok(None) => self.report("Nothing to redo".into()),
+            Err(e) => self.report_error(format!("Redo failed: {e}")),
+        }
+    }
+
+    /// Replaces the project (open, new, recover): history and view start over.
+    fn replace_project(&mut self, project: Project, path: Option<PathBuf>, saved: bool) {
+        self.project = project;
+        self.path = path;
+        self.history = History::default();
+        self.revision += 1;
+        self.saved_revision = if saved {
+            self.revision
+        } else {
+            self.revision - 1
+        };
+        self.current = 0;
+        self.selected = None;
+        self.pick = None;
+        self.find = super::Find::default();
+        if let Some(job) = self.job.take() {
+            job.cancel();
+        }
+        self.restart_journal();
+        if let Some(path) = &self.path {
+            let path = path.clone();
+            self.prefs.recent.retain(|p| *p != path);
+            self.prefs.recent.insert(0, path);
+            self.prefs.recent.truncate(super::RECENT_LIMIT);
+        }
+    }
+
+    /// Opens a project file, or imports articles into a new project, by extension.
+    pub fn open_path(&mut self, path: &Path) {
+        let name = path.to_string_lossy();
+        if name.ends_with(".tagdesk.ron") || name.ends_with(".tagdesk.json") {
+            if let Err(e) = self.open_project(path) {
+                self.modal = Some(Modal::Error(format!("{e:#}")));
+            }
+        } else if let Err(e) = self.import_paths(&[path.to_path_buf()]) {
+            self.modal = Some(Modal::Error(format!("{e:#}")));
+        }
+    }
+
+    pub fn open_project(&mut self, path: &Path) -> anyhow::Result<()> {
+        let project = project_file::load(path)?;
+        self.replace_project(project, Some(path.to_path_buf()), true);
+        self.report(format!("Opened {}", path.display()));
+        Ok(())
+    }
+
+    pub fn new_project(&mut self) {
+        let project = Project::new(
+            "untitled".into(),
+            self.prefs.annotator.clone(),
+            Schema::news(),
+        );
+        self.replace_project(project, None, true);
+    }
+
+    /// Imports articles as new documents (one undoable edit), extending the schema with labels
+    /// their annotations use, and pre-annotates them in the background.
+    pub fn import_paths(&mut self, paths: &[PathBuf]) -> anyhow::Result<usize> {
+        let imported = import::import_paths(paths)?;
+        let mut edits = import::schema_additions(self.project.schema(), &imported.documents);
+        let mut ids = std::collections::HashSet::new();
+        let mut new_ids = Vec::new();
+        let mut index = self.project.documents().len();
+        for doc in imported.documents {
+            if self
+                .project
+                .documents()
+                .iter()
+                .any(|d| d.text_hash() == doc.text_hash())
+            {
+                continue;
+            }
+            let id = self.project.unique_document_id(doc.id(), &ids);
+            ids.insert(id.clone());
+            new_ids.push(id.clone());
+            edits.push(Edit::AddDocument {
+                index,
+                document: Box::new(doc.with_id(id)),
+            });
+            index += 1;
+        }
+        if new_ids.is_empty() {
+            self.report("Nothing new to import: those texts are already in the project".into());
+            return Ok(0);
+        }
+        let first_new = self.project.documents().len();
+        if self.apply(Edit::Batch(edits)) {
+            self.open_document(first_new);
+            self.pre_annotate(new_ids.clone());
+            self.report(format!("Imported {} document(s)", new_ids.len()));
+        }
+        Ok(new_ids.len())
+    }
+
+    /// Saves to `path` (RON or JSON by extension); on error the project stays as it is.
+    pub fn save_to(&mut self, path: &Path) -> anyhow::Result<()> {
+        project_file::save(&mut self.project, path)?;
+        self.path = Some(path.to_path_buf());
+        self.saved_revision = self.revision;
+        self.restart_journal();
+        if !self.prefs.recent.iter().any(|p| p == path) {
+            self.prefs.recent.insert(0, path.to_path_buf());
+            self.prefs.recent.truncate(super::RECENT_LIMIT);
+        }
+        self.report(format!("Saved {}", path.display()));
+        Ok(())
+    }
+
+    fn save(&mut self) {
+        match self.path.clone() {
+            Some(path) => {
+                if let Err(e) = self.save_to(&path) {
+                    self.modal = Some(Modal::Error(format!(
+                        "Not saved — your work is still here.\n\n{e:#}"
+                    )));
+                }
+            }
+            None => self.show_dialog(Purpose::SaveAs),
+        }
+    }
+
+    fn show_dialog(&mut self, purpose: Purpose) {
+        let name = format!("{}.tagdesk.ron", self.project.name());
+        let wake = self.wake();
+        self.dialogs.show(purpose, Some(name), wake);
+    }
+
+    /// Carries out `pending` now, or first asks about unsaved changes.
+    fn guard(&mut self, pending: Pending) {
+        if self.is_dirty() {
+            self.modal = Some(Modal::Unsaved { then: pending });
+        } else {
+            self.proceed(pending);
+        }
+    }
+
+    pub(super) fn proceed(&mut self, pending: Pending) {
+        match pending {
+            Pending::NewProject => self.new_project(),
+            Pending::Open(Some(path)) => self.open_path(&path),
+            Pending::Open(None) => self.show_dialog(Purpose::Open),
+            Pending::Quit => {
+                self.allow_close = true;
+                if let Some(ctx) = &self.ctx {
+                    ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+                }
+            }
+        }
+    }
+
+    /// Answers from native dialogs.
+    pub(super) fn poll_dialogs(&mut self) {
+        let Some((purpose, paths)) = self.dialogs.poll() else {
+            return;
+        };
+        let Some(first) = paths.first().cloned() else {
+            return;
+        };
+        match purpose {
+            Purpose::Open => self.open_path(&first),
+            Purpose::Import => {
+                if let Err(e) = self.import_paths(&paths) {
+                    self.modal = Some(Modal::Error(format!("{e:#}")));
+                }
+            }
+            Purpose::SaveAs => {
+                let path = with_project_extension(first);
+                if let Err(e) = self.save_to(&path) {
+                    self.modal = Some(Modal::Error(format!(
+                        "Not saved — your work is still here.\n\n{e:#}"
+                    )));
+                }
+            }
+            Purpose::Export => self.export_to(&first),
+        }
+    }
+
+    pub fn open_document(&mut self, index: usize) {
+        if index < self.project.documents().len() {
+            self.current = index;
+            self.selected = None;
+            self.pick = None;
+            self.refresh_find();
+        }
+    }
+
+    /// Starts pre-annotating the given documents in the background (one job at a time: a new
+    /// request replaces a running one).
+    pub fn pre_annotate(&mut self, doc_ids: Vec<String>) {
+        if let Some(job) = self.job.take() {
+            job.cancel();
+        }
+        let docs = doc_ids
+            .into_iter()
+            .filter_map(|id| {
+                self.project
+                    .document(&id)
+                    .map(|d| (id, d.index().text_arc().clone()))
+            })
+            .collect::<Vec<_>>();
+        if docs.is_empty() {
+            return;
+        }
+        let wake = self.wake();
+        self.job = Some(Job::start(self.engine.clone(), docs, wake));
+    }
+
+    /// Applies finished pre-annotation results: one undoable edit per document.
+    pub(super) fn poll_job(&mut self) {
+        let Some(job) = &mut self.job else { return };
+        let (results, finished) = job.poll();
+        if finished {
+            self.job = None;
+        }
+        self.apply_proposals(results);
+        if finished {
+            self.report("Pre-annotation finished".into());
+        }
+    }
+
+    fn apply_proposals(&mut self, results: Vec<(String, crate::annotate::Proposals)>) {
+        for (doc_id, proposals) in results {
+            let Some(doc) = self.project.document(&doc_id) else {
+                continue;
+            };
+            let edit = suggestion_edit(doc, &proposals.fit_schema(self.project.schema()));
+            self.apply(edit);
+        }
+    }
+
+    /// Waits for the running pre-annotation and applies it (tests and benchmarks).
+    pub fn wait_for_jobs(&mut self) {
+        if let Some(mut job) = self.job.take() {
+            let results = job.wait();
+            self.apply_proposals(results);
+        }
+    }
+
+    pub fn is_busy(&self) -> Option<(usize, usize)> {
+        self.job.as_ref().map(|j| (j.done, j.total))
+    }
+
+    pub fn cancel_job(&mut self) {
+        if let Some(job) = self.job.take() {
+            job.cancel();
+            self.report(
+                "Pre-annotation cancelled; finished documents keep their suggestions".into(),
+            );
+        }
+    }
+
+    fn doc_id(&self) -> Option<String> {
+        self.project
+            .documents()
+            .get(self.current)
+            .map(|d| d.id().to_owned())
+    }
+
+    /// The selection, trimmed, and snapped to tokens if that preference is on.
+    fn selected_span(&self) -> Option<Span> {
+        let doc = self.project.documents().get(self.current)?;
+        let span = self.view.selection.span()?;
+        if self.prefs.snap_to_tokens {
+            selection::snap_to_tokens(doc, span)
+        } else {
+            selection::trim(doc, span)
+        }
+    }
+
+    /// Labels the selection with `label`, or relabels the selected entity.
+    pub fn label_selection(&mut self, label: &str) {
+        let Some(doc) = self.project.documents().get(self.current) else {
+            return;
+        };
+        let doc_id = doc.id().to_owned();
+        self.last_label = Some(label.to_owned());
+        if let Some(span) = self.selected_span() {
+            let existing = doc
+                .entities()
+                .iter()
+                .find(|e| e.span == span && e.label == label)
+                .cloned();
+            let id = match existing {
+                Some(mut entity) => {
+                    let id = entity.id;
+                    if entity.status != Status::Accepted {
+                        entity.status = Status::Accepted;
+                        self.apply(Edit::ReplaceEntity {
+                            doc: doc_id,
+                            entity,
+                        });
+                    }
+                    id
+                }
+                None => {
+                    let entity = Entity {
+                        id: doc.next_entity_id(),
+                        span,
+                        label: label.to_owned(),
+                        origin: Origin::Manual,
+                        status: Status::Accepted,
+                    };
+                    let id = entity.id;
+                    if !self.apply(Edit::AddEntity {
+                        doc: doc_id,
+                        entity,
+                    }) {
+                        return;
+                    }
+                    id
+                }
+            };
+            self.selected = Some(AnnotationRef::Entity(id));
+            self.view.selection = selection::Selection::caret(span.end);
+        } else if let Some(AnnotationRef::Entity(id)) = self.selected
+            && let Some(entity) = doc.entity(id)
+        {
+            let mut entity = entity.clone();
+            if entity.label != label {
+                entity.origin = Origin::Manual;
+            }
+            entity.label = label.to_owned();
+            entity.status = Status::Accepted;
+            self.apply(Edit::ReplaceEntity {
+                doc: doc_id,
+                entity,
+            });
+        } else {
+            self.report("Select some text (or an entity) first".into());
+        }
+    }
+
+    /// Sets the status of the selected annotation; Reject deletes what is not a suggestion.
+    fn review_selected(&mut self, accept: bool) {
+        let Some(doc) = self.project.documents().get(self.current) else {
+            return;
+        };
+        let doc_id = doc.id().to_owned();
+        let edit = match self.selected {
+            Some(AnnotationRef::Entity(id)) => doc.entity(id).map(|e| {
+                let mut e = e.clone();
+                match (accept, e.status) {
+                    (true, _) => e.status = Status::Accepted,
+                    (false, Status::Suggested) => e.status = Status::Rejected,
+                    (false, _) => return Edit::remove_entity(doc, id),
+                }
+                Edit::ReplaceEntity {
+                    doc: doc_id.clone(),
+                    entity: e,
+                }
+            }),
+            Some(AnnotationRef::Event(id)) => doc.event(id).map(|e| {
+                let mut e = e.clone();
+                match (accept, e.status) {
+                    (true, _) => e.status = Status::Accepted,
+                    (false, Status::Suggested) => e.status = Status::Rejected,
+                    (false, _) => return Edit::remove_event(doc, id),
+                }
+                Edit::ReplaceEvent {
+                    doc: doc_id.clone(),
+                    event: e,
+                }
+            }),
+            None => None,
+        };
+        let Some(edit) = edit else {
+            self.report("Select an annotation first (Tab goes to the next suggestion)".into());
+            return;
+        };
+        let from = self.selected.and_then(|r| self.annotation_start(r));
+        if self.apply(edit) {
+            // Reviewing moves on to the next suggestion, so Enter/Delete alone go through a document.
+            self.step_suggestion(true, from);
+        }
+    }
+
+    fn annotation_start(&self, r: AnnotationRef) -> Option<usize> {
+        let doc = self.project.documents().get(self.current)?;
+        match r {
+            AnnotationRef::Entity(id) => doc.entity(id).map(|e| e.span.start),
+            AnnotationRef::Event(id) => doc.event(id).map(|e| e.trigger.start),
+        }
+    }
+
+    /// Selects the next (or previous) suggestion after char `from` (default: the selection).
+    fn step_suggestion(&mut self, forward: bool, from: Option<usize>) {
+        let Some(doc) = self.project.documents().get(self.current) else {
+            return;
+        };
+        let mut all: Vec<(Span, AnnotationRef)> = doc
+            .entities()
+            .iter()
+            .filter(|e| e.status == Status::Suggested)
+            .map(|e| (e.span, AnnotationRef::Entity(e.id)))
+            .chain(
+                doc.events()
+                    .iter()
+                    .filter(|e| e.status == Status::Suggested)
+                    .map(|e| (e.trigger, AnnotationRef::Event(e.id))),
+            )
+            .collect();
+        all.sort_by_key(|(span, _)| *span);
+        let here = from
+            .or_else(|| self.selected.and_then(|r| self.annotation_start(r)))
+            .unwrap_or(self.view.selection.head);
+        let current = self.selected;
+        let next = if forward {
+            all.iter()
+                .find(|(s, r)| {
+                    s.start > here || (s.start == here && Some(*r) != current && from.is_some())
+                })
+                .or(all.first())
+        } else {
+            all.iter()
+                .rev()
+                .find(|(s, _)| s.start < here)
+                .or(all.last())
+        };
+        match next {
+            Some(&(span, r)) => self.reveal(span, Some(r)),
+            None => {
+                self.selected = None;
+                self.report("No suggestions left in this document".into());
+            }
+        }
+    }
+
+    /// Shows `span` and selects `annotation`.
+    fn reveal(&mut self, span: Span, annotation: Option<AnnotationRef>) {
+        self.selected = annotation;
+        self.view.selection = selection::Selection::caret(span.start);
+        self.view.scroll_to = Some(span.start);
+    }
+
+    /// Accepts or rejects every suggestion of the document (entities and events).
+    fn review_all(&mut self, accept: bool) {
+        let Some(doc) = self.project.documents().get(self.current) else {
+            return;
+        };
+        let status = if accept {
+            Status::Accepted
+        } else {
+            Status::Rejected
+        };
+        let doc_id = doc.id().to_owned();
+        let mut edits: Vec<Edit> = doc
+            .entities()
+            .iter()
+            .filter(|e| e.status == Status::Suggested)
+            .map(|e| Edit::ReplaceEntity {
+                doc: doc_id.clone(),
+                entity: Entity {
+                    status,
+                    ..e.clone()
+                },
+            })
+            .collect();
+        edits.extend(
+            doc.events()
+                .iter()
+                .filter(|e| e.status == Status::Suggested)
+                .map(|e| Edit::ReplaceEvent {
+                    doc: doc_id.clone(),
+                    event: Event {
+                        status,
+                        ..e.clone()
+                    },
+                }),
+        );
+        let count = edits.len();
+        if self.apply(Edit::Batch(edits)) {
+            self.report(format!(
+                "{} {count} suggestion(s)",
+                if accept { "Accepted" } else { "Rejected" }
+            ));
+        }
+    }
+
+    /// Labels every whole-word occurrence of the selected text (or entity) with its label, in
+    /// this document or in every document; occurrences already labelled so are left alone.
+    pub fn label_all_occurrences(&mut self, whole_project: bool) {
+        let Some(doc) = self.project.documents().get(self.current) else {
+            return;
+        };
+        let (needle, label) = match (self.selected, self.selected_span()) {
+            (Some(AnnotationRef::Entity(id)), _) => match doc.entity(id) {
+                Some(e) => (
+                    doc.span_text(e.span).unwrap_or_default().to_owned(),
+                    e.label.clone(),
+                ),
+                None => return,
+            },
+            (_, Some(span)) => match &self.last_label {
+                Some(label) => (
+                    doc.span_text(span).unwrap_or_default().to_owned(),
+                    label.clone(),
+                ),
+                None => {
+                    self.report(
+                        "Label the text once with a hotkey, then label all occurrences".into(),
+                    );
+                    return;
+                }
+            },
+            _ => {
+                self.report("Select an entity or some text first".into());
+                return;
+            }
+        };
+        let targets: Vec<usize> = if whole_project {
+            (0..self.project.documents().len()).collect()
+        } else {
+            vec![self.current]
+        };
+        let mut edits = Vec::new();
+        for index in targets {
+            let doc = &self.project.documents()[index];
+            let mut next = doc.next_entity_id().0;
+            for span in selection::occurrences(doc, &needle) {
+                if doc
+                    .entities()
+                    .iter()
+                    .any(|e| e.span == span && e.label == label && e.status != Status::Rejected)
+                {
+                    continue;
+                }
+                let entity = Entity {
+                    id: crate::model::EntityId(next),
+                    span,
+                    label: label.clone(),
+                    origin: Origin::Manual,
+                    status: Status::Accepted,
+                };
+                next += 1;
+                edits.push(Edit::AddEntity {
+                    doc: doc.id().to_owned(),
+                    entity,
+                });
+            }
+        }
+        let count = edits.len();
+        if count == 0 {
+            self.report(format!("Every “{needle}” is already labelled {label}"));
+        } else if self.apply(Edit::Batch(edits)) {
+            self.report(format!("Labelled {count} more “{needle}” as {label}"));
+        }
+    }
+
+    /// Creates an event of `event_type` with the selected text as trigger.
+    pub fn create_event(&mut self, event_type: &str) {
+        let Some(span) = self.selected_span() else {
+            self.report("Select the trigger word first".into());
+            return;
+        };
+        let Some(doc) = self.project.documents().get(self.current) else {
+            return;
+        };
+        let event = Event {
+            id: doc.next_event_id(),
+            event_type: event_type.to_owned(),
+            trigger: span,
+            arguments: Vec::new(),
+            origin: Origin::Manual,
+            status: Status::Accepted,
+        };
+        let (doc_id, id) = (doc.id().to_owned(), event.id);
+        if self.apply(Edit::AddEvent { doc: doc_id, event }) {
+            self.selected = Some(AnnotationRef::Event(id));
+            self.view.selection = selection::Selection::caret(span.end);
+        }
+    }
+
+    /// Adds an argument to an event, if its role takes that entity.
+    pub fn add_argument(&mut self, event: EventId, role: &str, entity: crate::model::EntityId) {
+        let Some(doc) = self.project.documents().get(self.current) else {
+            return;
+        };
+        let (Some(ev), Some(target)) = (doc.event(event), doc.entity(entity)) else {
+            return;
+        };
+        let accepts = self
+            .project
+            .schema()
+            .event_type(&ev.event_type)
+            .and_then(|t| t.role(role))
+            .is_some_and(|r| r.accepts(&target.label));
+        if !accepts {
+            self.report_error(format!(
+                "{role} of {} does not take a {}",
+                ev.event_type, target.label
+            ));
+            return;
+        }
+        let mut changed = ev.clone();
+        changed.arguments.push(Argument {
+            role: role.to_owned(),
+            target: ArgTarget::Entity(entity),
+        });
+        let doc_id = doc.id().to_owned();
+        self.apply(Edit::ReplaceEvent {
+            doc: doc_id,
+            event: changed,
+        });
+        self.selected = Some(AnnotationRef::Event(event));
+    }
+
+    /// A click on an annotation in the text: fills a pending argument pick, or selects it.
+    pub(super) fn clicked_annotation(&mut self, hit: AnnotationRef) {
+        match (self.pick.take(), hit) {
+            (Some((event, role)), AnnotationRef::Entity(entity)) => {
+                self.add_argument(event, &role, entity)
+            }
+            (Some(pick), AnnotationRef::Event(_)) => {
+                self.pick = Some(pick);
+                self.report(
+                    "Click an entity (not an event) to fill the role, or Esc to cancel".into(),
+                );
+            }
+            (None, hit) => self.selected = Some(hit),
+        }
+    }
+
+    pub fn handle(&mut self, request: Request) {
+        match request {
+            Request::Apply(edit) => {
+                self.apply(edit);
+            }
+            Request::OpenDocument(index) => self.open_document(index),
+            Request::Select(r) => self.selected = r,
+            Request::Reveal { span, annotation } => self.reveal(span, annotation),
+            Request::Label(label) => self.label_selection(&label),
+            Request::CreateEvent(event_type) => self.create_event(&event_type),
+            Request::PickArgument { event, role } => {
+                self.report(format!("Click the entity that is the {role} (Esc cancels)"));
+                self.pick = Some((event, role));
+            }
+        }
+    }
+
+    pub fn run(&mut self, action: Action) {
+        match action {
+            Action::NewProject => self.guard(Pending::NewProject),
+            Action::OpenProject => self.guard(Pending::Open(None)),
+            Action::ImportArticles => self.show_dialog(Purpose::Import),
+            Action::Save => self.save(),
+            Action::SaveAs => self.show_dialog(Purpose::SaveAs),
+            Action::Export => self.modal = Some(Modal::Export),
+            Action::Quit => self.guard(Pending::Quit),
+            Action::Undo => self.undo(),
+            Action::Redo => self.redo(),
+            Action::Find => {
+                self.find.open = true;
+                self.find.focus = true;
+            }
+            Action::Preferences => self.modal = Some(Modal::Preferences),
+            Action::ToggleTheme => self.prefs.dark = !self.prefs.dark,
+            Action::ZoomIn => self.prefs.font_size = (self.prefs.font_size + 1.0).min(40.0),
+            Action::ZoomOut => self.prefs.font_size = (self.prefs.font_size - 1.0).max(9.0),
+            Action::ToggleSuggestions => self.prefs.show_suggestions = !self.prefs.show_suggestions,
+            Action::ToggleSnap => self.prefs.snap_to_tokens = !self.prefs.snap_to_tokens,
+            Action::PreAnnotateDocument => {
+                if let Some(id) = self.doc_id() {
+                    self.pre_annotate(vec![id]);
+                }
+            }
+            Action::PreAnnotateAll => {
+                let ids = self
+                    .project
+                    .documents()
+                    .iter()
+                    .map(|d| d.id().to_owned())
+                    .collect();
+                self.pre_annotate(ids);
+            }
+            Action::AcceptAllSuggestions => self.review_all(true),
+            Action::RejectAllSuggestions => self.review_all(false),
+            Action::Accept => self.review_selected(true),
+            Action::Reject => self.review_selected(false),
+            Action::NextSuggestion => self.step_suggestion(true, None),
+            Action::PreviousSuggestion => self.step_suggestion(false, None),
+            Action::LabelAllInDocument => self.label_all_occurrences(false),
+            Action::LabelAllInProject => self.label_all_occurrences(true),
+            Action::CreateEvent => {
+                let event_type = self.events_panel.new_type.clone();
+                let event_type = if event_type.is_empty() {
+                    self.project
+                        .schema()
+                        .event_types
+                        .first()
+                        .map(|t| t.name.clone())
+                        .unwrap_or_default()
+                } else {
+                    event_type
+                };
+                self.create_event(&event_type);
+            }
+            Action::NextDocument => self.open_document(self.current + 1),
+            Action::PreviousDocument => self.open_document(self.current.saturating_sub(1)),
+            Action::ToggleDone => {
+                if let Some(doc) = self.project.documents().get(self.current) {
+                    let edit = Edit::SetDone {
+                        doc: doc.id().to_owned(),
+                        done: !doc.is_done(),
+                    };
+                    self.apply(edit);
+                }
+            }
+            Action::Escape => {
+                if self.pick.take().is_some() {
+                    self.report("Argument pick cancelled".into());
+                } else if self.find.open {
+                    self.find.open = false;
+                    self.find.matches.clear();
+                } else {
+                    self.selected = None;
+                    self.view.selection = selection::Selection::caret(self.view.selection.head);
+                }
+            }
+            Action::Shortcuts => self.modal = Some(Modal::Shortcuts),
+        }
+    }
+
+    /// Recomputes find matches after the query or the documents changed.
+    pub(super) fn refresh_find(&mut self) {
+        let query = self.find.query.trim().to_owned();
+        self.find.matches.clear();
+        if !self.find.open || query.is_empty() {
+            return;
+        }
+        let docs: Vec<usize> = if self.find.in_project {
+            (0..self.project.documents().len()).collect()
+        } else {
+            vec![self.current]
+        };
+        for index in docs {
+            let Some(doc) = self.project.documents().get(index) else {
+                continue;
+            };
+            let text = doc.text();
+            let lower = text.to_lowercase();
+            // Case-insensitive only where lowercasing keeps byte offsets (as for most text).
+            let (haystack, needle) = if lower.len() == text.len() {
+                (lower.as_str(), query.to_lowercase())
+            } else {
+                (text, query.clone())
+            };
+            for (byte, _) in haystack.match_indices(needle.as_str()) {
+                if let Some(start) = doc.index().byte_to_char(byte) {
+                    self.find.matches.push((
+                        index,
+                        Span {
+                            start,
+                            end: start + needle.chars().count(),
+                        },
+                    ));
+                }
+            }
+        }
+        self.find.current = self
+            .find
+            .current
+            .min(self.find.matches.len().saturating_sub(1));
+    }
+
+    /// Jumps to the next find match (in another document if searching the project).
+    pub(super) fn next_match(&mut self) {
+        if self.find.matches.is_empty() {
+            return;
+        }
+        let after = self.view.selection.head;
+        let next = self
+            .find
+            .matches
+            .iter()
+            .position(|(doc, span)| {
+                (*doc == self.current && span.start > after) || *doc > self.current
+            })
+            .unwrap_or(0);
+        self.find.current = next;
+        let (doc, span) = self.find.matches[next];
+        if doc != self.current {
+            self.open_document(doc);
+            self.refresh_find();
+        }
+        self.view.selection = selection::Selection {
+            anchor: span.start,
+            head: span.end,
+        };
+        self.view.scroll_to = Some(span.start);
+    }
+
+    /// Recovers an orphan journal's project, replacing the current one.
+    pub fn recover(&mut self, orphan: &super::Orphan) -> anyhow::Result<()> {
+        let (project, path) = Journal::recover(orphan)?;
+        self.replace_project(project, path, false);
+        Journal::discard(orphan);
+        self.report("Recovered the unsaved work of the last session; save it to keep it".into());
+        Ok(())
+    }
+}
+
+use super::Journal;
+
+/// Adds `.tagdesk.ron` to a save-as name that has no project extension.
+fn with_project_extension(path: PathBuf) -> PathBuf {
+    let name = path.to_string_lossy();
+    if name.ends_with(".tagdesk.ron") || name.ends_with(".tagdesk.json") {
+        return path;
+    }
+    let stem = name
+        .trim_end_matches(".ron")
+        .trim_end_matches(".json")
+        .to_owned();
+    PathBuf::from(format!("{stem}.tagdesk.ron"))
+}

@@ -1,0 +1,214 @@
+//! Pre-annotation commands: `tagdesk annotate|annotate-file|eval`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use serde::Serialize;
+
+use crate::annotate::eval::{self, EvalOptions};
+use crate::annotate::{Dictionary, Engine, suggestion_edit};
+use crate::formats::{import, project as project_file};
+use crate::model::Edit;
+
+fn engine(dictionary: Option<&Path>) -> Result<Engine> {
+    let engine = Engine::new();
+    let Some(path) = dictionary else {
+        return Ok(engine);
+    };
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading dictionary {}", path.display()))?;
+    let dictionary =
+        Dictionary::from_jsonl(&text).with_context(|| format!("dictionary {}", path.display()))?;
+    Ok(engine.with_dictionary(dictionary))
+}
+
+/// Adds the engine's proposals to a project's documents (all, or those named) as suggestions.
+pub fn annotate(
+    path: &Path,
+    docs: &[String],
+    dictionary: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let mut project = project_file::load(path)?;
+    for name in docs {
+        let known = project
+            .documents()
+            .iter()
+            .any(|d| d.id() == name || d.name() == name);
+        if !known {
+            bail!("the project has no document {name:?}");
+        }
+    }
+    let engine = engine(dictionary)?;
+    let mut edits = Vec::new();
+    let (mut entities, mut events) = (0, 0);
+    for doc in project.documents() {
+        let wanted = docs.is_empty() || docs.iter().any(|n| n == doc.id() || n == doc.name());
+        if !wanted {
+            continue;
+        }
+        let proposals = engine.annotate(doc.text()).fit_schema(project.schema());
+        let Edit::Batch(batch) = suggestion_edit(doc, &proposals) else {
+            continue;
+        };
+        for edit in &batch {
+            match edit {
+                Edit::AddEntity { .. } => entities += 1,
+                Edit::AddEvent { .. } => events += 1,
+                _ => {}
+            }
+        }
+        writeln!(out, "{}: {} suggestions", doc.name(), batch.len())?;
+        edits.extend(batch);
+    }
+    project
+        .apply(Edit::Batch(edits))
+        .context("adding the suggestions")?;
+    project_file::save(&mut project, path)?;
+    writeln!(
+        out,
+        "suggested {entities} entities and {events} events in {}",
+        path.display()
+    )?;
+    Ok(())
+}
+
+/// One line of `annotate-file` output: the gold JSONL format, char offsets.
+#[derive(Serialize)]
+struct FileLine<'a> {
+    id: String,
+    text: &'a str,
+    entities: Vec<EntityLine<'a>>,
+    events: Vec<EventLine<'a>>,
+}
+
+#[derive(Serialize)]
+struct EntityLine<'a> {
+    start: usize,
+    end: usize,
+    label: &'a str,
+    score: f32,
+}
+
+#[derive(Serialize)]
+struct SpanLine {
+    start: usize,
+    end: usize,
+}
+
+#[derive(Serialize)]
+struct EventLine<'a> {
+    trigger: SpanLine,
+    #[serde(rename = "type")]
+    event_type: &'a str,
+    arguments: Vec<ArgumentLine<'a>>,
+}
+
+#[derive(Serialize)]
+struct ArgumentLine<'a> {
+    role: &'a str,
+    start: usize,
+    end: usize,
+}
+
+/// Prints one JSON object per document of each file (one per file, except JSONL corpora).
+pub fn annotate_files(
+    files: &[PathBuf],
+    dictionary: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let engine = engine(dictionary)?;
+    for file in files {
+        let file_name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let documents = import::import_file(file)?;
+        let several = documents.len() > 1;
+        for doc in &documents {
+            let proposals = engine.annotate(doc.text());
+            let line = FileLine {
+                id: if several {
+                    doc.id().to_owned()
+                } else {
+                    file_name.clone()
+                },
+                text: doc.text(),
+                entities: proposals
+                    .entities
+                    .iter()
+                    .map(|e| EntityLine {
+                        start: e.span.start,
+                        end: e.span.end,
+                        label: &e.label,
+                        score: e.score,
+                    })
+                    .collect(),
+                events: proposals
+                    .events
+                    .iter()
+                    .map(|e| EventLine {
+                        trigger: SpanLine {
+                            start: e.trigger.start,
+                            end: e.trigger.end,
+                        },
+                        event_type: &e.event_type,
+                        arguments: e
+                            .arguments
+                            .iter()
+                            .filter_map(|a| {
+                                let entity = proposals.entities.get(a.entity)?;
+                                Some(ArgumentLine {
+                                    role: &a.role,
+                                    start: entity.span.start,
+                                    end: entity.span.end,
+                                })
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            };
+            serde_json::to_writer(&mut *out, &line)?;
+            writeln!(out)?;
+        }
+    }
+    Ok(())
+}
+
+/// Scores the engine against gold JSONL files, taken together, and prints the report.
+pub fn eval(
+    gold: &[PathBuf],
+    coarse: bool,
+    labels: Option<String>,
+    dictionary: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let mut docs = Vec::new();
+    for path in gold {
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        docs.extend(eval::read_gold(&text).with_context(|| format!("{}", path.display()))?);
+    }
+    let engine = engine(dictionary)?;
+    let options = EvalOptions {
+        coarse,
+        labels: labels.map(|l| {
+            l.split(',')
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect()
+        }),
+    };
+    let started = std::time::Instant::now();
+    let report = eval::evaluate(&engine, &docs, &options);
+    let seconds = started.elapsed().as_secs_f64();
+    write!(out, "{report}")?;
+    writeln!(
+        out,
+        "engine and scoring: {:.3} s, {:.0} words/s",
+        seconds,
+        report.words as f64 / seconds.max(1e-9)
+    )?;
+    Ok(())
+}

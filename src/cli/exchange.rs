@@ -1,0 +1,395 @@
+//! Exchange commands: `tagdesk export` (pre-flight, then files) and `tagdesk import`
+//! (annotated documents from other tools).
+
+use std::collections::HashSet;
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, ValueEnum};
+
+use crate::formats::atomic::write_atomically;
+use crate::formats::exchange::{self, ExchangeFormat, ImportOptions};
+use crate::formats::export::{self, Columns, ExportFormat, ExportOptions, OffsetUnit, TagScheme};
+use crate::formats::{import, preflight, project as project_file};
+use crate::model::{Edit, Project, Schema};
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ExportFormatArg {
+    /// CoNLL columns, IOB2 tags
+    Conll,
+    /// CoNLL columns, IOB1 tags
+    Iob1,
+    /// CoNLL columns, BILOU tags
+    Bilou,
+    /// spaCy JSONL (text + char-offset entities)
+    Spacy,
+    /// brat standoff folder (.txt + .ann per document, annotation.conf)
+    Brat,
+    /// doccano JSONL
+    Doccano,
+    /// Label Studio folder (tasks.json + config.xml)
+    LabelStudio,
+    /// Hugging Face token classification folder (data.jsonl + labels.json)
+    Hf,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ImportFormatArg {
+    /// .ann files (with their .txt) or folders of them; annotation.conf is read when present
+    Brat,
+    /// doccano JSONL (label or entities + relations)
+    Doccano,
+    /// CoNLL / IOB1 / IOB2 / BILOU token files
+    Conll,
+    /// Label Studio JSON export
+    LabelStudio,
+    /// spaCy JSONL
+    Spacy,
+    /// The common gold JSONL of ../shared/data
+    Gold,
+}
+
+#[derive(Clone, Copy, Debug, Default, ValueEnum)]
+pub enum OffsetsArg {
+    /// Unicode code points (Python str indices)
+    #[default]
+    Chars,
+    /// UTF-16 code units (JavaScript strings)
+    Utf16,
+}
+
+#[derive(Clone, Copy, Debug, Default, ValueEnum)]
+pub enum ColumnsArg {
+    /// token TAG
+    #[default]
+    #[value(name = "2")]
+    Two,
+    /// word POS chunk NER (CoNLL-2003)
+    #[value(name = "4")]
+    Four,
+}
+
+impl From<OffsetsArg> for OffsetUnit {
+    fn from(arg: OffsetsArg) -> Self {
+        match arg {
+            OffsetsArg::Chars => Self::Chars,
+            OffsetsArg::Utf16 => Self::Utf16,
+        }
+    }
+}
+
+/// `tagdesk export` arguments.
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    pub project: PathBuf,
+    #[arg(long, value_enum)]
+    pub format: ExportFormatArg,
+    /// Output file (conll, iob1, bilou, spacy, doccano) or folder (brat, label-studio, hf)
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Export suggestions too, not only accepted annotations
+    #[arg(long)]
+    pub include_suggestions: bool,
+    /// Offset unit for doccano and Label Studio
+    #[arg(long, value_enum, default_value_t)]
+    pub offsets: OffsetsArg,
+    /// Fail, writing nothing, if the pre-flight finds anything
+    #[arg(long)]
+    pub strict: bool,
+    /// spaCy: also write all spans, overlapping ones included, under spans.sc
+    #[arg(long)]
+    pub spans: bool,
+    /// CoNLL: number of columns
+    #[arg(long, value_enum, default_value_t)]
+    pub columns: ColumnsArg,
+    /// CoNLL: record each document's exact text in a `# text = "…"` line
+    #[arg(long)]
+    pub keep_spacing: bool,
+    /// doccano: write the entities + relations variant
+    #[arg(long)]
+    pub relations: bool,
+    /// brat: write Status and Score attributes
+    #[arg(long)]
+    pub status_attributes: bool,
+    /// Also apply the fixes the pre-flight only offers (trim edge whitespace and punctuation)
+    #[arg(long)]
+    pub trim: bool,
+}
+
+/// `tagdesk import` arguments.
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    pub project: PathBuf,
+    #[arg(long, value_enum)]
+    pub format: ImportFormatArg,
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Extend the schema with labels and event types the imported annotations use (for brat,
+    /// everything annotation.conf defines that the project lacks)
+    #[arg(long)]
+    pub add_labels: bool,
+    /// Offset unit of doccano and Label Studio files
+    #[arg(long, value_enum, default_value_t)]
+    pub offsets: OffsetsArg,
+}
+
+fn export_options(args: &ExportArgs) -> Result<ExportOptions> {
+    let format = match args.format {
+        ExportFormatArg::Conll => ExportFormat::Conll(TagScheme::Iob2),
+        ExportFormatArg::Iob1 => ExportFormat::Conll(TagScheme::Iob1),
+        ExportFormatArg::Bilou => ExportFormat::Conll(TagScheme::Bilou),
+        ExportFormatArg::Spacy => ExportFormat::Spacy,
+        ExportFormatArg::Brat => ExportFormat::Brat,
+        ExportFormatArg::Doccano => ExportFormat::Doccano,
+        ExportFormatArg::LabelStudio => ExportFormat::LabelStudio,
+        ExportFormatArg::Hf => ExportFormat::HuggingFace,
+    };
+    let conll = matches!(format, ExportFormat::Conll(_));
+    let misplaced = [
+        (
+            args.spans,
+            "--spans",
+            format == ExportFormat::Spacy,
+            "spacy",
+        ),
+        (
+            matches!(args.offsets, OffsetsArg::Utf16),
+            "--offsets utf16",
+            matches!(format, ExportFormat::Doccano | ExportFormat::LabelStudio),
+            "doccano and label-studio",
+        ),
+        (
+            matches!(args.columns, ColumnsArg::Four),
+            "--columns 4",
+            conll,
+            "conll, iob1 and bilou",
+        ),
+        (
+            args.keep_spacing,
+            "--keep-spacing",
+            conll,
+            "conll, iob1 and bilou",
+        ),
+        (
+            args.relations,
+            "--relations",
+            format == ExportFormat::Doccano,
+            "doccano",
+        ),
+        (
+            args.status_attributes,
+            "--status-attributes",
+            format == ExportFormat::Brat,
+            "brat",
+        ),
+    ];
+    for (given, flag, fits, formats) in misplaced {
+        if given && !fits {
+            bail!("{flag} applies to {formats} only, not to {}", format.name());
+        }
+    }
+    Ok(ExportOptions {
+        format,
+        include_suggestions: args.include_suggestions,
+        offsets: args.offsets.into(),
+        spans: args.spans,
+        columns: match args.columns {
+            ColumnsArg::Two => Columns::Two,
+            ColumnsArg::Four => Columns::Four,
+        },
+        record_spacing: args.keep_spacing,
+        relations: args.relations,
+        status_attributes: args.status_attributes,
+        trim: args.trim,
+    })
+}
+
+pub fn export(args: &ExportArgs, out: &mut dyn Write) -> Result<()> {
+    let options = export_options(args)?;
+    let project = project_file::load(&args.project)?;
+    let report = preflight::check(&project, &options);
+    if !report.is_empty() {
+        write!(out, "{report}")?;
+    }
+    if args.strict && !report.is_empty() {
+        bail!(
+            "--strict: the pre-flight found {} thing(s) to fix; nothing was written",
+            report.finding_count()
+        );
+    }
+    let documents = report.apply(&project, &options);
+    let files = export::export(&project, &documents, &options)?;
+    if options.format.is_single_file() {
+        for file in &files {
+            write_atomically(&args.out, &file.bytes)
+                .with_context(|| format!("writing {}", args.out.display()))?;
+        }
+    } else {
+        if args.out.is_file() {
+            bail!(
+                "{} is a file; {} writes a folder",
+                args.out.display(),
+                options.format.name()
+            );
+        }
+        std::fs::create_dir_all(&args.out)
+            .with_context(|| format!("creating {}", args.out.display()))?;
+        for file in &files {
+            let path = args.out.join(&file.path);
+            write_atomically(&path, &file.bytes)
+                .with_context(|| format!("writing {}", path.display()))?;
+        }
+    }
+    let entities: usize = documents.iter().map(|d| d.entities.len()).sum();
+    let events: usize = documents.iter().map(|d| d.events.len()).sum();
+    writeln!(
+        out,
+        "wrote {} ({}): {} document(s), {entities} entities, {events} events",
+        args.out.display(),
+        options.format.name(),
+        documents.len()
+    )?;
+    Ok(())
+}
+
+pub fn import(args: &ImportArgs, out: &mut dyn Write) -> Result<()> {
+    let format = match args.format {
+        ImportFormatArg::Brat => ExchangeFormat::Brat,
+        ImportFormatArg::Doccano => ExchangeFormat::Doccano,
+        ImportFormatArg::Conll => ExchangeFormat::Conll,
+        ImportFormatArg::LabelStudio => ExchangeFormat::LabelStudio,
+        ImportFormatArg::Spacy => ExchangeFormat::Spacy,
+        ImportFormatArg::Gold => ExchangeFormat::Gold,
+    };
+    if matches!(args.offsets, OffsetsArg::Utf16)
+        && !matches!(
+            format,
+            ExchangeFormat::Doccano | ExchangeFormat::LabelStudio
+        )
+    {
+        bail!("--offsets utf16 applies to doccano and label-studio only");
+    }
+    let mut project = project_file::load(&args.project)?;
+    let options = ImportOptions {
+        offsets: args.offsets.into(),
+        schema: Some(project.schema()),
+    };
+    let imported = exchange::import(format, &args.paths, &options)?;
+    for note in &imported.notes {
+        writeln!(out, "note: {note}")?;
+    }
+    let mut edits = schema_edits(&project, imported.schema.as_ref(), &imported.documents)?;
+    if !edits.is_empty() && !args.add_labels {
+        let names: Vec<String> = edits
+            .iter()
+            .filter_map(|e| match e {
+                Edit::AddEntityLabel { label } => Some(format!("label {}", label.name)),
+                Edit::AddEventType { event_type } => {
+                    Some(format!("event type {}", event_type.name))
+                }
+                _ => None,
+            })
+            .collect();
+        bail!(
+            "the imported annotations need what the project schema lacks: {}; rerun with --add-labels to add them",
+            names.join(", ")
+        );
+    }
+    let known_hashes: HashSet<&str> = project.documents().iter().map(|d| d.text_hash()).collect();
+    let mut new_ids = HashSet::new();
+    let mut new_hashes = HashSet::new();
+    let (mut added, mut entities, mut events, mut relations) = (0, 0, 0, 0);
+    let mut index = project.documents().len();
+    for doc in imported.documents {
+        if known_hashes.contains(doc.text_hash()) || !new_hashes.insert(doc.text_hash().to_owned())
+        {
+            writeln!(
+                out,
+                "skipped {}: the project already has the same text",
+                doc.name()
+            )?;
+            continue;
+        }
+        let id = project.unique_document_id(doc.id(), &new_ids);
+        new_ids.insert(id.clone());
+        let doc = doc.with_id(id);
+        added += 1;
+        entities += doc.entities().len();
+        events += doc.events().len();
+        relations += doc.relations().len();
+        edits.push(Edit::AddDocument {
+            index,
+            document: Box::new(doc),
+        });
+        index += 1;
+    }
+    if added == 0 {
+        writeln!(out, "nothing to add")?;
+        return Ok(());
+    }
+    project.apply(Edit::Batch(edits))?;
+    project_file::save(&mut project, &args.project)?;
+    writeln!(
+        out,
+        "added {added} document(s) with {entities} entities, {events} events and {relations} relations to {}",
+        args.project.display()
+    )?;
+    Ok(())
+}
+
+/// The schema edits an import needs: for brat, every label and event type of
+/// `annotation.conf` the project lacks (with its roles); then, for anything still missing,
+/// [`import::schema_additions`]. Relation types cannot be added to a project yet, so missing
+/// ones are an error.
+fn schema_edits(
+    project: &Project,
+    conf: Option<&Schema>,
+    documents: &[crate::model::Document],
+) -> Result<Vec<Edit>> {
+    let mut schema = project.schema().clone();
+    let mut edits = Vec::new();
+    if let Some(conf) = conf {
+        let problems = conf.problems();
+        if !problems.is_empty() {
+            bail!("annotation.conf: {}", problems.join("; "));
+        }
+        for label in &conf.entity_labels {
+            if schema.entity_label(&label.name).is_none()
+                && schema.event_type(&label.name).is_none()
+            {
+                schema.entity_labels.push(label.clone());
+                edits.push(Edit::AddEntityLabel {
+                    label: label.clone(),
+                });
+            }
+        }
+        for event_type in &conf.event_types {
+            if schema.event_type(&event_type.name).is_none()
+                && schema.entity_label(&event_type.name).is_none()
+            {
+                schema.event_types.push(event_type.clone());
+                edits.push(Edit::AddEventType {
+                    event_type: event_type.clone(),
+                });
+            }
+        }
+    }
+    edits.extend(import::schema_additions(&schema, documents));
+    let mut missing: Vec<&str> = documents
+        .iter()
+        .flat_map(|d| d.relations())
+        .map(|r| r.relation_type.as_str())
+        .filter(|name| project.schema().relation_type(name).is_none())
+        .collect();
+    missing.sort_unstable();
+    missing.dedup();
+    if !missing.is_empty() {
+        bail!(
+            "the imported relations use relation types the project schema lacks ({}), and tagdesk \
+             cannot add relation types to a project yet; create the project with a schema that has them",
+            missing.join(", ")
+        );
+    }
+    Ok(edits)
+}

@@ -1,0 +1,81 @@
+//! Hugging Face token classification: `data.jsonl` with one sentence per line, and
+//! `labels.json`, the IOB2 label list the tag numbers index.
+//!
+//! ```text
+//! data.jsonl:  {"id":"0","tokens":["EU","rejects","German","call","."],"ner_tags":[3,0,7,0,0]}
+//! labels.json: ["O","B-PER","I-PER","B-ORG","I-ORG",…]
+//! ```
+//!
+//! `labels.json` lists `O`, then `B-`/`I-` for every entity label of the schema in schema order
+//! (so numbers stay the same from one export to the next), then any label used outside the
+//! schema; whitespace in a label becomes `_` as in CoNLL. Load it with `datasets.load_dataset("json", data_files="data.jsonl")` and
+//! `ClassLabel(names=json.load(open("labels.json")))`. Tokens and sentences are the same as
+//! the CoNLL export's.
+
+use serde::Serialize;
+
+use super::conll::{TagScheme, conll_name, tagged_sentences};
+use super::{ExportDocument, ExportError, OutputFile, jsonl};
+use crate::model::Schema;
+
+/// One line of `data.jsonl`.
+#[derive(Serialize)]
+struct Sentence<'a> {
+    id: String,
+    tokens: Vec<&'a str>,
+    ner_tags: Vec<usize>,
+}
+
+pub(super) fn write(
+    schema: &Schema,
+    documents: &[ExportDocument],
+) -> Result<Vec<OutputFile>, ExportError> {
+    let mut labels: Vec<String> = vec!["O".to_owned()];
+    let push_label = |labels: &mut Vec<String>, name: &str| {
+        let begin = format!("B-{name}");
+        if !labels.contains(&begin) {
+            labels.push(begin);
+            labels.push(format!("I-{name}"));
+        }
+    };
+    for label in &schema.entity_labels {
+        push_label(&mut labels, &conll_name(&label.name));
+    }
+    let mut lines = Vec::new();
+    for doc in documents {
+        for sentence in tagged_sentences(doc, TagScheme::Iob2) {
+            let mut tokens = Vec::with_capacity(sentence.len());
+            let mut ner_tags = Vec::with_capacity(sentence.len());
+            for (word, tag) in sentence {
+                let index = match labels.iter().position(|l| *l == tag) {
+                    Some(index) => index,
+                    None => {
+                        // A label outside the schema (the pre-flight reported it).
+                        let name = tag.get(2..).unwrap_or_default().to_owned();
+                        push_label(&mut labels, &name);
+                        labels.iter().position(|l| *l == tag).unwrap_or(0)
+                    }
+                };
+                tokens.push(word);
+                ner_tags.push(index);
+            }
+            lines.push(Sentence {
+                id: lines.len().to_string(),
+                tokens,
+                ner_tags,
+            });
+        }
+    }
+    let mut labels_json = serde_json::to_vec(&labels)?;
+    labels_json.push(b'\n');
+    Ok(vec![
+        OutputFile {
+            path: "data.jsonl".into(),
+            bytes: jsonl(&lines)?,
+        },
+        OutputFile {
+            path: "labels.json".into(),
+            bytes: labels_json,
+        },
+    ])
+}

@@ -1,0 +1,271 @@
+//! Exports for training and for other annotation tools: CoNLL/IOB, spaCy, brat, doccano,
+//! Label Studio and Hugging Face token classification.
+//!
+//! An export runs in three steps, so nothing leaves the project unreported:
+//! 1. [`crate::formats::preflight::check`] lists what the chosen format cannot hold as it is
+//!    (spans off token boundaries, overlaps in IOB, events in CoNLL…) with a fix for each;
+//! 2. [`crate::formats::preflight::PreflightReport::apply`] selects the annotations to export
+//!    (accepted ones, and suggestions when asked; rejected ones never) and applies the fixes,
+//!    giving one [`ExportDocument`] per document;
+//! 3. [`export`] writes those documents as the format's files.
+//!
+//! Each format maps the model to small serde structs that mirror the format exactly (its own
+//! file here); offsets are chars (Unicode scalar values) unless a format takes
+//! [`OffsetUnit::Utf16`], the one place UTF-16 is computed, through [`TextIndex`].
+
+mod brat;
+mod conll;
+mod doccano;
+mod hf;
+mod label_studio;
+mod spacy;
+
+use std::path::PathBuf;
+
+pub use brat::{EXTRA_META_KEY as BRAT_EXTRA_META_KEY, annotation_conf, brat_name, extra_targets};
+pub(crate) use conll::token_range;
+pub use conll::{Columns, DOCSTART, TEXT_COMMENT, TagScheme, conll_name};
+
+use crate::model::{Document, Entity, Event, Project, Relation, Span, TextIndex};
+
+/// The formats tagdesk exports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// One token per line with its tag in the given scheme: see [`conll`].
+    Conll(TagScheme),
+    /// spaCy JSONL: text and char-offset entities.
+    Spacy,
+    /// brat standoff: `.txt` + `.ann` per document and `annotation.conf`.
+    Brat,
+    /// doccano sequence-labelling JSONL.
+    Doccano,
+    /// Label Studio tasks JSON and its labelling config.
+    LabelStudio,
+    /// Hugging Face token classification JSONL and `labels.json`.
+    HuggingFace,
+}
+
+impl ExportFormat {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Conll(TagScheme::Iob2) => "CoNLL (IOB2)",
+            Self::Conll(TagScheme::Iob1) => "CoNLL (IOB1)",
+            Self::Conll(TagScheme::Bilou) => "CoNLL (BILOU)",
+            Self::Spacy => "spaCy JSONL",
+            Self::Brat => "brat standoff",
+            Self::Doccano => "doccano JSONL",
+            Self::LabelStudio => "Label Studio",
+            Self::HuggingFace => "Hugging Face token classification",
+        }
+    }
+
+    /// The format tags tokens, so a span must cover whole tokens and spans cannot overlap.
+    pub fn tags_tokens(self) -> bool {
+        matches!(self, Self::Conll(_) | Self::HuggingFace)
+    }
+
+    /// The consumer only keeps spans on token boundaries: the token formats, and spaCy, whose
+    /// `Doc.char_span` drops misaligned spans (warning W030).
+    pub fn needs_token_boundaries(self) -> bool {
+        self.tags_tokens() || self == Self::Spacy
+    }
+
+    /// spaCy's `doc.ents` cannot overlap either (error E103), only its span groups can.
+    pub fn holds_overlaps(self) -> bool {
+        !self.needs_token_boundaries()
+    }
+
+    pub fn holds_events(self) -> bool {
+        self == Self::Brat
+    }
+
+    pub fn holds_relations(self, options: &ExportOptions) -> bool {
+        self == Self::Brat || self == Self::Doccano && options.relations
+    }
+
+    /// Whether the export is one file (written at `--out`) rather than a folder of files.
+    pub fn is_single_file(self) -> bool {
+        matches!(self, Self::Conll(_) | Self::Spacy | Self::Doccano)
+    }
+}
+
+/// How the offsets in a file count: chars (Unicode scalar values, Python `str` indices) or
+/// UTF-16 code units (JavaScript strings: doccano's and Label Studio's front ends).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum OffsetUnit {
+    #[default]
+    Chars,
+    Utf16,
+}
+
+impl OffsetUnit {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Chars => "chars",
+            Self::Utf16 => "UTF-16 code units",
+        }
+    }
+}
+
+/// What to export and how.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExportOptions {
+    pub format: ExportFormat,
+    /// Export suggestions too (with their scores where the format has a place for them).
+    pub include_suggestions: bool,
+    /// Offsets for doccano and Label Studio; the other formats always count chars.
+    pub offsets: OffsetUnit,
+    /// spaCy: also write every span, overlapping ones included, under `spans.sc`.
+    pub spans: bool,
+    /// CoNLL: `token TAG` or the four CoNLL-2003 columns.
+    pub columns: Columns,
+    /// CoNLL: record each document's exact text in a `# text = "…"` line, so that an import
+    /// gives back the same text and offsets (readers that do not skip comments choke on it).
+    pub record_spacing: bool,
+    /// doccano: the `entities` + `relations` variant instead of `label`.
+    pub relations: bool,
+    /// brat: `A` lines with each annotation's status and score.
+    pub status_attributes: bool,
+    /// Apply the fixes the pre-flight only offers (trimming edge whitespace or punctuation
+    /// where the format could hold the span as it is).
+    pub trim: bool,
+}
+
+impl ExportOptions {
+    /// The defaults for `format`: accepted work only, char offsets, two CoNLL columns.
+    pub fn new(format: ExportFormat) -> Self {
+        Self {
+            format,
+            include_suggestions: false,
+            offsets: OffsetUnit::Chars,
+            spans: false,
+            columns: Columns::Two,
+            record_spacing: false,
+            relations: false,
+            status_attributes: false,
+            trim: false,
+        }
+    }
+}
+
+/// One document as it will be exported: the annotations the pre-flight kept, with its fixes
+/// applied. Built by [`crate::formats::preflight::PreflightReport::apply`].
+#[derive(Clone, Debug)]
+pub struct ExportDocument<'a> {
+    pub document: &'a Document,
+    /// Sorted by span; non-overlapping for formats that cannot hold overlaps.
+    pub entities: Vec<Entity>,
+    /// Overlapping spans kept for spaCy's `spans` group only.
+    pub extra_spans: Vec<Entity>,
+    pub events: Vec<Event>,
+    pub relations: Vec<Relation>,
+    /// brat lines the model has no place for (attributes, notes…), kept from a brat import.
+    pub brat_extras: Vec<String>,
+}
+
+/// One file of an export, named relative to the output folder.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutputFile {
+    pub path: PathBuf,
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("document {doc:?}: span {span} lies outside its text")]
+    SpanOutsideText { doc: String, span: Span },
+    #[error("could not encode JSON: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+/// Writes `documents` in `options.format`. Single-file formats give one file; the others
+/// (brat, Label Studio, Hugging Face) a folder's worth.
+pub fn export(
+    project: &Project,
+    documents: &[ExportDocument],
+    options: &ExportOptions,
+) -> Result<Vec<OutputFile>, ExportError> {
+    match options.format {
+        ExportFormat::Conll(scheme) => Ok(vec![conll::write(documents, scheme, options)]),
+        ExportFormat::Spacy => Ok(vec![spacy::write(documents, options)?]),
+        ExportFormat::Brat => brat::write(project.schema(), documents, options),
+        ExportFormat::Doccano => Ok(vec![doccano::write(documents, options)?]),
+        ExportFormat::LabelStudio => label_studio::write(project.schema(), documents, options),
+        ExportFormat::HuggingFace => hf::write(project.schema(), documents),
+    }
+}
+
+/// `span` in `unit`s of the document's text.
+fn offsets(doc: &Document, span: Span, unit: OffsetUnit) -> Result<(usize, usize), ExportError> {
+    let index: &TextIndex = doc.index();
+    let convert = |pos: usize| match unit {
+        OffsetUnit::Chars => (pos <= index.len_chars()).then_some(pos),
+        OffsetUnit::Utf16 => index.char_to_utf16(pos),
+    };
+    match (convert(span.start), convert(span.end)) {
+        (Some(start), Some(end)) => Ok((start, end)),
+        _ => Err(ExportError::SpanOutsideText {
+            doc: doc.name().to_owned(),
+            span,
+        }),
+    }
+}
+
+/// The text of `span`, checked against the document.
+fn span_text(doc: &Document, span: Span) -> Result<&str, ExportError> {
+    doc.span_text(span)
+        .ok_or_else(|| ExportError::SpanOutsideText {
+            doc: doc.name().to_owned(),
+            span,
+        })
+}
+
+/// File names from document ids: characters unsafe in file names become `_`, and repeats get
+/// a number, so every document gets its own file.
+fn file_stems(documents: &[ExportDocument]) -> Vec<String> {
+    let mut taken = std::collections::HashSet::new();
+    documents
+        .iter()
+        .map(|d| {
+            let safe: String = d
+                .document
+                .id()
+                .chars()
+                .map(|c| {
+                    if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
+                .collect();
+            let safe = safe.trim_start_matches('.');
+            let base = if safe.is_empty() { "document" } else { safe };
+            let mut stem = base.to_owned();
+            let mut n = 2;
+            while !taken.insert(stem.to_lowercase()) {
+                stem = format!("{base}-{n}");
+                n += 1;
+            }
+            stem
+        })
+        .collect()
+}
+
+/// The score of an annotation made by the engine, for formats with a place for it.
+fn score_of(origin: &crate::model::Origin) -> Option<f32> {
+    match origin {
+        crate::model::Origin::Auto { score, .. } => Some(*score),
+        _ => None,
+    }
+}
+
+/// JSON Lines: one compact value per line, each line ending in `\n`.
+fn jsonl<T: serde::Serialize>(lines: &[T]) -> Result<Vec<u8>, ExportError> {
+    let mut out = Vec::new();
+    for line in lines {
+        serde_json::to_writer(&mut out, line)?;
+        out.push(b'\n');
+    }
+    Ok(out)
+}

@@ -1,0 +1,360 @@
+//! Side panels: documents with progress, the label palette, the entity list, the events panel.
+
+use egui::{Color32, ComboBox, RichText, Ui};
+
+use super::{AnnotationRef, Request, color_of, origin_text, target_text};
+use crate::model::{ArgTarget, Argument, Document, Edit, Project, Schema, Status};
+
+/// Documents of the project with their progress.
+pub fn documents_ui(ui: &mut Ui, project: &Project, current: usize) -> Vec<Request> {
+    let mut requests = Vec::new();
+    let docs = project.documents();
+    let done = docs.iter().filter(|d| d.is_done()).count();
+    ui.label(format!("{done} / {} done", docs.len()));
+    ui.add(egui::ProgressBar::new(if docs.is_empty() {
+        0.0
+    } else {
+        done as f32 / docs.len() as f32
+    }));
+    egui::ScrollArea::vertical()
+        .id_salt("documents")
+        .max_height(ui.available_height() * 0.4)
+        .show(ui, |ui| {
+            for (index, doc) in docs.iter().enumerate() {
+                ui.horizontal(|ui| {
+                    let mut is_done = doc.is_done();
+                    if ui.checkbox(&mut is_done, "done").changed() {
+                        requests.push(Request::Apply(Edit::SetDone {
+                            doc: doc.id().to_owned(),
+                            done: is_done,
+                        }));
+                    }
+                    if ui.selectable_label(index == current, doc.name()).clicked() {
+                        requests.push(Request::OpenDocument(index));
+                    }
+                });
+                let suggested = doc
+                    .entities()
+                    .iter()
+                    .filter(|e| e.status == Status::Suggested)
+                    .count();
+                ui.weak(format!(
+                    "   {} entities, {} events, {suggested} to review",
+                    doc.entities().len(),
+                    doc.events().len()
+                ));
+            }
+        });
+    requests
+}
+
+/// One button per entity label, with its hotkey; clicking labels the selection.
+pub fn palette_ui(ui: &mut Ui, schema: &Schema, enabled: bool) -> Vec<Request> {
+    let mut requests = Vec::new();
+    ui.horizontal_wrapped(|ui| {
+        for label in &schema.entity_labels {
+            let text = match label.hotkey {
+                Some(key) => format!("{} ({key})", label.name),
+                None => label.name.clone(),
+            };
+            let button = egui::Button::new(RichText::new(text).color(Color32::BLACK))
+                .fill(color_of(Some(label.color)));
+            let response = ui
+                .add_enabled(enabled, button)
+                .on_hover_text(&label.description);
+            if response.clicked() {
+                requests.push(Request::Label(label.name.clone()));
+            }
+        }
+    });
+    requests
+}
+
+/// Which entities the list shows.
+#[derive(Clone, Debug, Default)]
+pub struct EntityFilter {
+    pub label: Option<String>,
+    pub status: Option<Status>,
+}
+
+/// Entities of the document, filterable by label and status; a click reveals one.
+pub fn entity_list_ui(
+    ui: &mut Ui,
+    doc: &Document,
+    schema: &Schema,
+    filter: &mut EntityFilter,
+    selected: Option<AnnotationRef>,
+) -> Vec<Request> {
+    let mut requests = Vec::new();
+    ui.horizontal(|ui| {
+        ComboBox::from_label("Label")
+            .selected_text(filter.label.as_deref().unwrap_or("all"))
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut filter.label, None, "all");
+                for label in &schema.entity_labels {
+                    ui.selectable_value(&mut filter.label, Some(label.name.clone()), &label.name);
+                }
+            });
+        ComboBox::from_label("Status")
+            .selected_text(filter.status.map_or("all", Status::name))
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut filter.status, None, "all");
+                for status in Status::ALL {
+                    ui.selectable_value(&mut filter.status, Some(status), status.name());
+                }
+            });
+    });
+    let shown: Vec<_> = doc
+        .entities()
+        .iter()
+        .filter(|e| {
+            filter.label.as_ref().is_none_or(|l| *l == e.label)
+                && filter.status.is_none_or(|s| s == e.status)
+        })
+        .collect();
+    ui.weak(format!(
+        "{} of {} entities",
+        shown.len(),
+        doc.entities().len()
+    ));
+    let row_height = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
+    egui::ScrollArea::vertical().id_salt("entities").show_rows(
+        ui,
+        row_height,
+        shown.len(),
+        |ui, rows| {
+            for e in &shown[rows] {
+                let text = doc.span_text(e.span).unwrap_or_default();
+                let line = RichText::new(format!("{}  {text}", e.label)).background_color(
+                    color_of(schema.entity_label(&e.label).map(|l| l.color)).gamma_multiply(0.5),
+                );
+                let line = if e.status == Status::Rejected {
+                    line.strikethrough()
+                } else {
+                    line
+                };
+                let is_selected = selected == Some(AnnotationRef::Entity(e.id));
+                if ui
+                    .selectable_label(is_selected, line)
+                    .on_hover_text(origin_text(&e.origin, e.status))
+                    .clicked()
+                {
+                    requests.push(Request::Reveal {
+                        span: e.span,
+                        annotation: Some(AnnotationRef::Entity(e.id)),
+                    });
+                }
+            }
+        },
+    );
+    requests
+}
+
+/// What the events panel remembers between frames.
+#[derive(Clone, Debug, Default)]
+pub struct EventsPanelState {
+    /// Event type for "New event".
+    pub new_type: String,
+    /// Role chosen for the next argument of the selected event.
+    pub new_role: String,
+}
+
+/// The document's events: create one from the selection, select, accept, reject, delete, and
+/// edit arguments by role (only roles the type has, only entities the role accepts).
+pub fn events_ui(
+    ui: &mut Ui,
+    doc: &Document,
+    schema: &Schema,
+    state: &mut EventsPanelState,
+    selected: Option<AnnotationRef>,
+    has_selection: bool,
+) -> Vec<Request> {
+    let mut requests = Vec::new();
+    if state.new_type.is_empty()
+        && let Some(first) = schema.event_types.first()
+    {
+        state.new_type = first.name.clone();
+    }
+    ui.horizontal(|ui| {
+        ComboBox::from_label("Type")
+            .selected_text(&state.new_type)
+            .height(400.0)
+            .show_ui(ui, |ui| {
+                for t in &schema.event_types {
+                    ui.selectable_value(&mut state.new_type, t.name.clone(), &t.name);
+                }
+            });
+        let create = ui
+            .add_enabled(has_selection, egui::Button::new("Create event"))
+            .on_hover_text("The selected text becomes the trigger (Ctrl+T)");
+        if create.clicked() {
+            requests.push(Request::CreateEvent(state.new_type.clone()));
+        }
+    });
+    ui.separator();
+    // The selected event's details stay at the top, whatever the list's scroll position.
+    if let Some(AnnotationRef::Event(id)) = selected
+        && let Some(event) = doc.event(id)
+    {
+        let color = color_of(schema.event_type(&event.event_type).map(|t| t.color));
+        ui.horizontal(|ui| {
+            ui.colored_label(color, "■");
+            ui.strong(format!(
+                "{}  «{}»",
+                event.event_type,
+                doc.span_text(event.trigger).unwrap_or_default()
+            ));
+        });
+        ui.weak(origin_text(&event.origin, event.status));
+        event_detail_ui(ui, doc, schema, state, event, &mut requests);
+        ui.separator();
+    }
+    egui::ScrollArea::vertical()
+        .id_salt("events")
+        .show(ui, |ui| {
+            for event in doc.events() {
+                let is_selected = selected == Some(AnnotationRef::Event(event.id));
+                let color = color_of(schema.event_type(&event.event_type).map(|t| t.color));
+                let trigger = doc.span_text(event.trigger).unwrap_or_default();
+                let title = RichText::new(format!("{}  «{trigger}»", event.event_type)).color(
+                    if is_selected {
+                        ui.visuals().strong_text_color()
+                    } else {
+                        ui.visuals().text_color()
+                    },
+                );
+                ui.horizontal(|ui| {
+                    ui.colored_label(color, "■");
+                    if ui
+                        .selectable_label(is_selected, title)
+                        .on_hover_text(origin_text(&event.origin, event.status))
+                        .clicked()
+                    {
+                        requests.push(Request::Reveal {
+                            span: event.trigger,
+                            annotation: Some(AnnotationRef::Event(event.id)),
+                        });
+                    }
+                });
+                ui.weak(format!(
+                    "   {} · {} argument(s)",
+                    event.status.name(),
+                    event.arguments.len()
+                ));
+            }
+        });
+    requests
+}
+
+fn event_detail_ui(
+    ui: &mut Ui,
+    doc: &Document,
+    schema: &Schema,
+    state: &mut EventsPanelState,
+    event: &crate::model::Event,
+    requests: &mut Vec<Request>,
+) {
+    let doc_id = doc.id().to_owned();
+    ui.indent(("event", event.id.0), |ui| {
+        for (i, arg) in event.arguments.iter().enumerate() {
+            ui.horizontal(|ui| {
+                ui.label(format!("{}: {}", arg.role, target_text(doc, arg.target)));
+                if ui
+                    .small_button("×")
+                    .on_hover_text("Remove this argument")
+                    .clicked()
+                {
+                    let mut changed = event.clone();
+                    changed.arguments.remove(i);
+                    requests.push(Request::Apply(Edit::ReplaceEvent {
+                        doc: doc_id.clone(),
+                        event: changed,
+                    }));
+                }
+            });
+        }
+        let Some(event_type) = schema.event_type(&event.event_type) else {
+            ui.colored_label(ui.visuals().error_fg_color, "type not in the schema");
+            return;
+        };
+        if !event_type.roles.iter().any(|r| r.name == state.new_role) {
+            state.new_role = event_type
+                .roles
+                .first()
+                .map(|r| r.name.clone())
+                .unwrap_or_default();
+        }
+        ui.horizontal(|ui| {
+            ComboBox::from_label("Role")
+                .selected_text(&state.new_role)
+                .show_ui(ui, |ui| {
+                    for role in &event_type.roles {
+                        ui.selectable_value(&mut state.new_role, role.name.clone(), &role.name);
+                    }
+                });
+            if ui
+                .button("Pick in text")
+                .on_hover_text("Then click an entity in the text")
+                .clicked()
+            {
+                requests.push(Request::PickArgument {
+                    event: event.id,
+                    role: state.new_role.clone(),
+                });
+            }
+        });
+        if let Some(role) = event_type.role(&state.new_role) {
+            let candidates: Vec<_> = doc
+                .entities()
+                .iter()
+                .filter(|e| e.status != Status::Rejected && role.accepts(&e.label))
+                .collect();
+            ComboBox::from_label("Add entity")
+                .selected_text("choose…")
+                .height(300.0)
+                .show_ui(ui, |ui| {
+                    for e in candidates {
+                        let text = format!(
+                            "{} ({}, {})",
+                            doc.span_text(e.span).unwrap_or_default(),
+                            e.label,
+                            e.id
+                        );
+                        if ui.selectable_label(false, text).clicked() {
+                            let mut changed = event.clone();
+                            changed.arguments.push(Argument {
+                                role: role.name.clone(),
+                                target: ArgTarget::Entity(e.id),
+                            });
+                            requests.push(Request::Apply(Edit::ReplaceEvent {
+                                doc: doc_id.clone(),
+                                event: changed,
+                            }));
+                        }
+                    }
+                });
+        }
+        ui.horizontal(|ui| {
+            if event.status != Status::Accepted && ui.button("Accept").clicked() {
+                let mut changed = event.clone();
+                changed.status = Status::Accepted;
+                requests.push(Request::Apply(Edit::ReplaceEvent {
+                    doc: doc_id.clone(),
+                    event: changed,
+                }));
+            }
+            if event.status == Status::Suggested && ui.button("Reject").clicked() {
+                let mut changed = event.clone();
+                changed.status = Status::Rejected;
+                requests.push(Request::Apply(Edit::ReplaceEvent {
+                    doc: doc_id.clone(),
+                    event: changed,
+                }));
+            }
+            if ui.button("Delete event").clicked() {
+                requests.push(Request::Apply(Edit::remove_event(doc, event.id)));
+                requests.push(Request::Select(None));
+            }
+        });
+    });
+}

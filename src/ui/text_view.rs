@@ -1,0 +1,699 @@
+//! The annotated document view: text with entity spans, event triggers, suggestions, selection.
+//!
+//! Long documents stay smooth because only what is visible is laid out: each paragraph (a
+//! line of the text) is one galley, laid out when it scrolls into view (egui caches galleys by
+//! content, so a steady frame lays out nothing), with measured heights for the paragraphs seen
+//! so far and estimates for the rest. Annotations are painted as shapes under and over the
+//! galleys, never baked into them, so an edit never forces a new layout.
+//!
+//! Positions: the model's char offsets; a galley's `CCursor` counts chars within its paragraph,
+//! so no byte offsets are needed here.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use egui::text::{CCursor, LayoutJob, TextFormat};
+use egui::{
+    Align, Color32, CornerRadius, FontId, Galley, Key, Modifiers, Pos2, Rect, Response, Sense,
+    Stroke, StrokeKind, Ui, pos2, vec2,
+};
+
+use super::selection::{self, Selection};
+use super::{AnnotationRef, color_of};
+use crate::model::{Document, EntityId, Schema, Span, Status};
+
+/// Gap between paragraphs, in points.
+const PARAGRAPH_GAP: f32 = 4.0;
+/// Left and right margin inside the view.
+const MARGIN: f32 = 12.0;
+
+/// How the view draws: chosen in the View menu and preferences.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ViewStyle {
+    pub font_size: f32,
+    pub show_suggestions: bool,
+    pub show_rejected: bool,
+}
+
+/// What the view should emphasise beyond the annotations themselves.
+#[derive(Clone, Debug, Default)]
+pub struct Highlight {
+    pub selected: Option<AnnotationRef>,
+    /// Arguments of the selected event, with their roles.
+    pub arguments: Vec<(EntityId, String)>,
+    /// Find matches.
+    pub matches: Vec<Span>,
+}
+
+/// One line of the text (a paragraph in news text), in chars.
+#[derive(Clone, Debug, PartialEq)]
+struct Paragraph {
+    chars: Range<usize>,
+    bytes: Range<usize>,
+}
+
+fn paragraphs(text: &str) -> Vec<Paragraph> {
+    let mut out = Vec::new();
+    let (mut char_start, mut byte_start) = (0, 0);
+    for line in text.split('\n') {
+        let chars = line.chars().count();
+        out.push(Paragraph {
+            chars: char_start..char_start + chars,
+            bytes: byte_start..byte_start + line.len(),
+        });
+        char_start += chars + 1;
+        byte_start += line.len() + 1;
+    }
+    out
+}
+
+/// State the view keeps between frames for the open document.
+#[derive(Debug, Default)]
+pub struct TextViewState {
+    doc_key: String,
+    paragraphs: Vec<Paragraph>,
+    /// Measured height of each paragraph, or `None` until it has been laid out.
+    heights: Vec<Option<f32>>,
+    /// The width and font the heights were measured with.
+    measured_for: (f32, f32),
+    pub selection: Selection,
+    /// Char to bring into view on the next frame.
+    pub scroll_to: Option<usize>,
+}
+
+impl TextViewState {
+    /// Resets the per-document data when another document (or another text) is shown.
+    fn sync(&mut self, doc: &Document, width: f32, font_size: f32) {
+        let key = format!("{}\u{0}{}", doc.id(), doc.text_hash());
+        if self.doc_key != key {
+            self.doc_key = key;
+            self.paragraphs = paragraphs(doc.text());
+            self.heights = vec![None; self.paragraphs.len()];
+            self.selection = Selection::default();
+        }
+        if self.measured_for != (width, font_size) {
+            self.measured_for = (width, font_size);
+            self.heights.iter_mut().for_each(|h| *h = None);
+        }
+    }
+
+    /// Index of the paragraph holding char `at` (a newline belongs to the paragraph it ends).
+    fn paragraph_of(&self, at: usize) -> usize {
+        self.paragraphs
+            .partition_point(|p| p.chars.end < at)
+            .min(self.paragraphs.len().saturating_sub(1))
+    }
+}
+
+/// What happened in the view this frame, for the app to act on.
+#[derive(Debug, Default)]
+pub struct TextViewOutput {
+    /// A click on an annotation (the innermost one under the pointer).
+    pub clicked: Option<AnnotationRef>,
+    /// A click on plain text: the selected annotation should be cleared.
+    pub clicked_text: bool,
+    pub response: Option<Response>,
+}
+
+/// A laid-out visible paragraph.
+struct Placed {
+    index: usize,
+    origin: Pos2,
+    galley: Arc<Galley>,
+}
+
+/// Draws `doc` and handles mouse and keyboard selection.
+pub fn text_view_ui(
+    ui: &mut Ui,
+    state: &mut TextViewState,
+    doc: &Document,
+    schema: &Schema,
+    highlight: &Highlight,
+    style: &ViewStyle,
+) -> TextViewOutput {
+    let mut output = TextViewOutput::default();
+    let font = FontId::proportional(style.font_size);
+    let line_height = (style.font_size * 2.1).round();
+    let glyph_height = ui.fonts_mut(|f| f.row_height(&font));
+    let avg_char_width = ui.fonts_mut(|f| f.glyph_width(&font, 'n'));
+    let text_color = ui.visuals().text_color();
+
+    egui::ScrollArea::vertical()
+        .id_salt("document_view")
+        .auto_shrink(false)
+        .show_viewport(ui, |ui, viewport| {
+            let width = (ui.available_width() - 2.0 * MARGIN).max(50.0);
+            state.sync(doc, width, style.font_size);
+            let estimate = |p: &Paragraph| {
+                let chars = p.chars.len() as f32;
+                let rows = (chars * avg_char_width / width).ceil().max(1.0);
+                rows * line_height
+            };
+            let heights: Vec<f32> = state
+                .paragraphs
+                .iter()
+                .zip(&state.heights)
+                .map(|(p, h)| h.unwrap_or_else(|| estimate(p)) + PARAGRAPH_GAP)
+                .collect();
+            let total: f32 = heights.iter().sum();
+            let (content, response) = ui.allocate_exact_size(
+                vec2(ui.available_width(), total.max(viewport.height())),
+                Sense::click_and_drag(),
+            );
+            let response = response.on_hover_cursor(egui::CursorIcon::Text);
+
+            // Lay out the visible paragraphs only.
+            let mut placed: Vec<Placed> = Vec::new();
+            let mut top = 0.0;
+            for (index, h) in heights.iter().enumerate() {
+                if top > viewport.max.y {
+                    break;
+                }
+                if top + h >= viewport.min.y {
+                    let p = &state.paragraphs[index];
+                    let mut job = LayoutJob::single_section(
+                        doc.text()[p.bytes.clone()].to_owned(),
+                        TextFormat {
+                            font_id: font.clone(),
+                            color: text_color,
+                            line_height: Some(line_height),
+                            ..Default::default()
+                        },
+                    );
+                    job.wrap.max_width = width;
+                    let galley = ui.fonts_mut(|f| f.layout_job(job));
+                    let measured = galley.size().y.max(line_height);
+                    state.heights[index] = Some(measured);
+                    placed.push(Placed {
+                        index,
+                        origin: content.min + vec2(MARGIN, top),
+                        galley,
+                    });
+                }
+                top += h;
+            }
+
+            let painter = ui.painter_at(content);
+            let geometry = Geometry { glyph_height };
+            let visible_entities = |status: Status| match status {
+                Status::Accepted => true,
+                Status::Suggested => style.show_suggestions,
+                Status::Rejected => style.show_rejected,
+            };
+            let dark = ui.visuals().dark_mode;
+            for p in &placed {
+                let para = &state.paragraphs[p.index];
+                // Find matches and the selection, under everything else.
+                for m in &highlight.matches {
+                    for r in geometry.rects(p, para, *m) {
+                        painter.rect_filled(
+                            r.expand(1.0),
+                            2.0,
+                            Color32::from_rgba_unmultiplied(255, 200, 0, 90),
+                        );
+                    }
+                }
+                // Entities, outer spans first so nested ones stay visible on top.
+                let mut spans: Vec<_> = doc
+                    .entities()
+                    .iter()
+                    .filter(|e| {
+                        visible_entities(e.status)
+                            && e.span.start < para.chars.end.max(para.chars.start + 1)
+                            && e.span.end > para.chars.start
+                    })
+                    .collect();
+                spans.sort_by_key(|e| (e.span.start, std::cmp::Reverse(e.span.end)));
+                let mut depth_stack: Vec<usize> = Vec::new();
+                let mut tags: Vec<(Rect, String, Color32, bool)> = Vec::new();
+                for e in &spans {
+                    while depth_stack.last().is_some_and(|&end| end <= e.span.start) {
+                        depth_stack.pop();
+                    }
+                    let depth = depth_stack.len();
+                    depth_stack.push(e.span.end);
+                    let color = color_of(schema.entity_label(&e.label).map(|l| l.color));
+                    let inset = 2.5 * depth as f32;
+                    let selected = highlight.selected == Some(AnnotationRef::Entity(e.id));
+                    let role = highlight
+                        .arguments
+                        .iter()
+                        .find(|(id, _)| *id == e.id)
+                        .map(|(_, role)| role.clone());
+                    let rects = geometry.rects(p, para, e.span);
+                    for r in &rects {
+                        let r = r.shrink2(vec2(0.0, inset));
+                        match e.status {
+                            Status::Accepted => {
+                                painter.rect_filled(r, 3.0, fill(color, dark, 1.0));
+                            }
+                            Status::Suggested => {
+                                painter.rect_filled(r, 3.0, fill(color, dark, 0.35));
+                                painter.rect_stroke(
+                                    r,
+                                    3.0,
+                                    Stroke::new(1.5, color),
+                                    StrokeKind::Inside,
+                                );
+                            }
+                            Status::Rejected => {
+                                painter.rect_stroke(
+                                    r,
+                                    3.0,
+                                    Stroke::new(1.0, Color32::GRAY),
+                                    StrokeKind::Inside,
+                                );
+                            }
+                        }
+                        if selected || role.is_some() {
+                            painter.rect_stroke(
+                                r.expand(1.5),
+                                3.0,
+                                Stroke::new(2.0, ui.visuals().strong_text_color()),
+                                StrokeKind::Outside,
+                            );
+                        }
+                    }
+                    if e.span.start >= para.chars.start
+                        && let Some(first) = rects.first()
+                    {
+                        let mut tag = e.label.clone();
+                        if let (Status::Suggested, crate::model::Origin::Auto { score, .. }) =
+                            (e.status, &e.origin)
+                        {
+                            tag = format!("{tag} {:.0}%", score * 100.0);
+                        }
+                        if let Some(role) = role {
+                            tag = format!("{role}: {tag}");
+                        }
+                        tags.push((*first, tag, color, e.status == Status::Suggested));
+                    }
+                }
+                // Event triggers: a thick underline in the event type's colour.
+                for event in doc.events().iter().filter(|ev| {
+                    visible_entities(ev.status)
+                        && ev.trigger.start < para.chars.end.max(para.chars.start + 1)
+                        && ev.trigger.end > para.chars.start
+                }) {
+                    let color = color_of(schema.event_type(&event.event_type).map(|t| t.color));
+                    let selected = highlight.selected == Some(AnnotationRef::Event(event.id));
+                    let rects = geometry.rects(p, para, event.trigger);
+                    for r in &rects {
+                        let thickness = if event.status == Status::Suggested {
+                            2.0
+                        } else {
+                            3.5
+                        };
+                        painter.line_segment(
+                            [
+                                r.left_bottom() + vec2(0.0, 2.0),
+                                r.right_bottom() + vec2(0.0, 2.0),
+                            ],
+                            Stroke::new(thickness, color),
+                        );
+                        if selected {
+                            painter.rect_stroke(
+                                r.expand(2.0),
+                                3.0,
+                                Stroke::new(2.0, color),
+                                StrokeKind::Outside,
+                            );
+                        }
+                    }
+                    if event.trigger.start >= para.chars.start
+                        && let Some(first) = rects.first()
+                    {
+                        let short = event
+                            .event_type
+                            .rsplit(':')
+                            .next()
+                            .unwrap_or(&event.event_type)
+                            .to_owned();
+                        tags.push((*first, short, color, event.status == Status::Suggested));
+                    }
+                }
+                // The selection, then the text over everything.
+                if let Some(sel) = state.selection.span() {
+                    for r in geometry.rects(p, para, sel) {
+                        painter.rect_filled(
+                            r,
+                            0.0,
+                            ui.visuals().selection.bg_fill.gamma_multiply(0.6),
+                        );
+                    }
+                }
+                painter.galley(p.origin, p.galley.clone(), text_color);
+                paint_tags(&painter, &tags, style.font_size, dark);
+            }
+
+            // A caret where the selection's head is, while the view has the keyboard.
+            if state.selection.span().is_none() && !ui.ctx().text_edit_focused() {
+                let head = state.selection.head;
+                if let Some(p) = placed.iter().find(|p| {
+                    state.paragraphs[p.index].chars.contains(&head)
+                        || state.paragraphs[p.index].chars.end == head
+                }) {
+                    let local = head - state.paragraphs[p.index].chars.start;
+                    let r = p
+                        .galley
+                        .pos_from_cursor(CCursor::new(local))
+                        .translate(p.origin.to_vec2());
+                    let mid = r.center().y;
+                    painter.line_segment(
+                        [
+                            pos2(r.left(), mid - glyph_height / 2.0),
+                            pos2(r.left(), mid + glyph_height / 2.0),
+                        ],
+                        Stroke::new(1.5, text_color),
+                    );
+                }
+            }
+
+            handle_pointer(
+                ui,
+                &response,
+                state,
+                &placed,
+                doc,
+                highlight,
+                style,
+                &mut output,
+            );
+            if !ui.ctx().text_edit_focused() {
+                handle_keys(ui, state, &placed, doc);
+            }
+            if let Some(target) = state.scroll_to.take() {
+                let index = state.paragraph_of(target);
+                let y: f32 = heights[..index].iter().sum();
+                let local = target.saturating_sub(state.paragraphs[index].chars.start);
+                let in_para = placed
+                    .iter()
+                    .find(|p| p.index == index)
+                    .map_or(0.0, |p| p.galley.pos_from_cursor(CCursor::new(local)).top());
+                let rect = Rect::from_min_size(
+                    content.min + vec2(0.0, y + in_para),
+                    vec2(1.0, line_height),
+                );
+                ui.scroll_to_rect(rect, Some(Align::Center));
+            }
+            output.response = Some(response);
+        });
+    output
+}
+
+/// Span fill: the label colour, lighter for suggestions, see-through in the dark theme.
+fn fill(color: Color32, dark: bool, strength: f32) -> Color32 {
+    let alpha = if dark { 110.0 } else { 170.0 } * strength;
+    Color32::from_rgba_unmultiplied(color.r(), color.g(), color.b(), alpha as u8)
+}
+
+/// Small label tags above the first row of each span, shifted right so that tags of nested
+/// spans starting at the same place do not cover each other.
+fn paint_tags(
+    painter: &egui::Painter,
+    tags: &[(Rect, String, Color32, bool)],
+    font_size: f32,
+    dark: bool,
+) {
+    let font = FontId::proportional((font_size * 0.55).max(8.0));
+    let mut last_right: Option<(f32, f32)> = None; // (row top, right end of the last tag)
+    for (rect, text, color, suggested) in tags {
+        let galley = painter.layout_no_wrap(
+            text.clone(),
+            font.clone(),
+            if dark { Color32::WHITE } else { Color32::BLACK },
+        );
+        let mut x = rect.left();
+        if let Some((row, right)) = last_right
+            && (row - rect.top()).abs() < 1.0
+            && right > x
+        {
+            x = right + 2.0;
+        }
+        let pos = pos2(x, rect.top() - galley.size().y - 1.0);
+        let bg = Rect::from_min_size(pos, galley.size()).expand2(vec2(2.0, 0.0));
+        let bg_color = if *suggested {
+            color.gamma_multiply(0.45)
+        } else {
+            *color
+        };
+        painter.rect_filled(bg, CornerRadius::same(2), bg_color);
+        painter.galley(pos, galley, Color32::BLACK);
+        last_right = Some((rect.top(), bg.right()));
+    }
+}
+
+struct Geometry {
+    glyph_height: f32,
+}
+
+impl Geometry {
+    /// Screen rects covering `span` within one placed paragraph, one per galley row, with the
+    /// height of the glyphs (the row's extra line height is where tags go).
+    fn rects(&self, placed: &Placed, para: &Paragraph, span: Span) -> Vec<Rect> {
+        let start = span.start.max(para.chars.start) - para.chars.start;
+        let end = span
+            .end
+            .min(para.chars.end)
+            .saturating_sub(para.chars.start);
+        let mut rects = Vec::new();
+        if start >= end {
+            return rects;
+        }
+        let mut row_start = 0;
+        for row in &placed.galley.rows {
+            let count = row.char_count_excluding_newline().0;
+            let (s, e) = (start.max(row_start), end.min(row_start + count));
+            if s < e {
+                let x0 = row.pos.x + row.x_offset(egui::text::CharIndex(s - row_start));
+                let x1 = row.pos.x + row.x_offset(egui::text::CharIndex(e - row_start));
+                let mid = (row.min_y() + row.max_y()) / 2.0;
+                let half = self.glyph_height / 2.0 + 1.0;
+                rects.push(
+                    Rect::from_min_max(pos2(x0, mid - half), pos2(x1, mid + half))
+                        .translate(placed.origin.to_vec2()),
+                );
+            }
+            row_start += row.char_count_including_newline().0;
+        }
+        rects
+    }
+}
+
+/// The char under `pos`, from the visible paragraphs (clamped to the first or last of them).
+fn char_at(state: &TextViewState, placed: &[Placed], pos: Pos2) -> Option<usize> {
+    let p = placed
+        .iter()
+        .rev()
+        .find(|p| p.origin.y <= pos.y)
+        .or_else(|| placed.first())?;
+    let local = p.galley.cursor_from_pos(pos - p.origin).index.0;
+    let para = &state.paragraphs[p.index];
+    Some((para.chars.start + local).min(para.chars.end))
+}
+
+/// The innermost visible annotation covering char `at`.
+fn annotation_at(doc: &Document, at: usize, style: &ViewStyle) -> Option<AnnotationRef> {
+    let shown = |s: Status| {
+        s == Status::Accepted
+            || (s == Status::Suggested && style.show_suggestions)
+            || (s == Status::Rejected && style.show_rejected)
+    };
+    let entities = doc
+        .entities()
+        .iter()
+        .filter(|e| shown(e.status) && e.span.start <= at && at < e.span.end)
+        .map(|e| (e.span.len(), AnnotationRef::Entity(e.id)));
+    let triggers = doc
+        .events()
+        .iter()
+        .filter(|e| shown(e.status) && e.trigger.start <= at && at < e.trigger.end)
+        .map(|e| (e.trigger.len(), AnnotationRef::Event(e.id)));
+    entities
+        .chain(triggers)
+        .min_by_key(|(len, _)| *len)
+        .map(|(_, r)| r)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn handle_pointer(
+    ui: &Ui,
+    response: &Response,
+    state: &mut TextViewState,
+    placed: &[Placed],
+    doc: &Document,
+    highlight: &Highlight,
+    style: &ViewStyle,
+    output: &mut TextViewOutput,
+) {
+    let shift = ui.input(|i| i.modifiers.shift);
+    if response.drag_started()
+        && let Some(origin) = ui.input(|i| i.pointer.press_origin())
+        && let Some(at) = char_at(state, placed, origin)
+    {
+        if !shift {
+            state.selection.anchor = at;
+        }
+        state.selection.head = at;
+    }
+    if response.dragged()
+        && let Some(pos) = response.interact_pointer_pos()
+        && let Some(at) = char_at(state, placed, pos)
+    {
+        state.selection.head = at;
+    }
+    if response.double_clicked() {
+        if let Some(pos) = response.interact_pointer_pos()
+            && let Some(word) =
+                char_at(state, placed, pos).and_then(|at| selection::word_at(doc, at))
+        {
+            state.selection = Selection {
+                anchor: word.start,
+                head: word.end,
+            };
+            output.clicked = None;
+        }
+    } else if response.clicked()
+        && let Some(pos) = response.interact_pointer_pos()
+        && let Some(at) = char_at(state, placed, pos)
+    {
+        if shift {
+            state.selection.head = at;
+        } else {
+            state.selection = Selection::caret(at);
+            match annotation_at(doc, at, style) {
+                Some(hit) => output.clicked = Some(hit),
+                None => output.clicked_text = true,
+            }
+        }
+    }
+    if let Some(pos) = response.hover_pos()
+        && !response.dragged()
+        && let Some(at) = char_at(state, placed, pos)
+        && let Some(hit) = annotation_at(doc, at, style)
+    {
+        let _ = highlight;
+        response
+            .clone()
+            .on_hover_ui_at_pointer(|ui| super::annotation_tooltip_ui(ui, doc, hit));
+    }
+}
+
+/// Caret and selection movement: arrows, Shift to extend, Ctrl by word, Home/End by line,
+/// Ctrl+Home/End to the ends, Ctrl+A for all.
+fn handle_keys(ui: &Ui, state: &mut TextViewState, placed: &[Placed], doc: &Document) {
+    let len = doc.index().len_chars();
+    let moves: Vec<(Key, Modifiers)> = ui.input(|i| {
+        i.events
+            .iter()
+            .filter_map(|e| match e {
+                egui::Event::Key {
+                    key,
+                    pressed: true,
+                    modifiers,
+                    ..
+                } if matches!(
+                    key,
+                    Key::ArrowLeft
+                        | Key::ArrowRight
+                        | Key::ArrowUp
+                        | Key::ArrowDown
+                        | Key::Home
+                        | Key::End
+                ) || (*key == Key::A && modifiers.command) =>
+                {
+                    Some((*key, *modifiers))
+                }
+                _ => None,
+            })
+            .collect()
+    });
+    for (key, modifiers) in moves {
+        let head = state.selection.head.min(len);
+        let sel = state.selection.span();
+        let new_head = match key {
+            Key::A => {
+                state.selection = Selection {
+                    anchor: 0,
+                    head: len,
+                };
+                continue;
+            }
+            // Without Shift, Left/Right collapse a selection to its edge first.
+            Key::ArrowLeft if !modifiers.shift && sel.is_some() => sel.map_or(head, |s| s.start),
+            Key::ArrowRight if !modifiers.shift && sel.is_some() => sel.map_or(head, |s| s.end),
+            Key::ArrowLeft if modifiers.command || modifiers.alt => {
+                selection::word_step(doc, head, false)
+            }
+            Key::ArrowRight if modifiers.command || modifiers.alt => {
+                selection::word_step(doc, head, true)
+            }
+            Key::ArrowLeft => head.saturating_sub(1),
+            Key::ArrowRight => (head + 1).min(len),
+            Key::Home if modifiers.command => 0,
+            Key::End if modifiers.command => len,
+            Key::Home => state.paragraphs[state.paragraph_of(head)].chars.start,
+            Key::End => state.paragraphs[state.paragraph_of(head)].chars.end,
+            Key::ArrowUp | Key::ArrowDown => {
+                vertical_move(state, placed, head, key == Key::ArrowDown)
+            }
+            _ => head,
+        };
+        state.selection.head = new_head;
+        if !modifiers.shift {
+            state.selection.anchor = new_head;
+        }
+        state.scroll_to = Some(new_head);
+    }
+}
+
+/// The char one row above or below `head`, through the galleys of visible paragraphs.
+fn vertical_move(state: &TextViewState, placed: &[Placed], head: usize, down: bool) -> usize {
+    let index = state.paragraph_of(head);
+    let Some(p) = placed.iter().find(|p| p.index == index) else {
+        // Not laid out (off screen): jump to the neighbouring paragraph.
+        let next = if down {
+            (index + 1).min(state.paragraphs.len() - 1)
+        } else {
+            index.saturating_sub(1)
+        };
+        return state.paragraphs[next].chars.start;
+    };
+    let para = &state.paragraphs[index];
+    let here = p
+        .galley
+        .pos_from_cursor(CCursor::new(head - para.chars.start))
+        .translate(p.origin.to_vec2());
+    let target = if down {
+        pos2(here.left(), here.bottom() + here.height() / 2.0)
+    } else {
+        pos2(here.left(), here.top() - here.height() / 2.0)
+    };
+    char_at(state, placed, target)
+        .filter(|&c| c != head)
+        .unwrap_or(if down {
+            state
+                .paragraphs
+                .get(index + 1)
+                .map_or(para.chars.end, |p| p.chars.start)
+        } else {
+            index
+                .checked_sub(1)
+                .map_or(0, |i| state.paragraphs[i].chars.start)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paragraphs_cover_the_text_in_chars_and_bytes() {
+        let text = "서울\n\nPark met\nHill";
+        let paras = paragraphs(text);
+        let chars: Vec<Range<usize>> = paras.iter().map(|p| p.chars.clone()).collect();
+        assert_eq!(chars, [0..2, 3..3, 4..12, 13..17]);
+        assert_eq!(&text[paras[0].bytes.clone()], "서울");
+        assert_eq!(&text[paras[3].bytes.clone()], "Hill");
+    }
+}

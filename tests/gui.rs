@@ -1,0 +1,341 @@
+//! The desktop app driven like a user drives it: keyboard, clicks, menus' actions.
+#![cfg(feature = "gui")]
+
+use std::path::Path;
+
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use tagdesk::app::{Config, Modal, Preferences, TagdeskApp};
+use tagdesk::model::{ArgTarget, Origin, Status};
+use tagdesk::ui::AnnotationRef;
+
+const SAMPLE: &str = "assets/samples/diplomacy-korea-uk-talks.txt";
+
+fn harness(app: TagdeskApp) -> Harness<'static, TagdeskApp> {
+    Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .with_context_setup(tagdesk::app::install_fonts)
+        .build_ui_state(|ui, app: &mut TagdeskApp| app.ui(ui), app)
+}
+
+fn app(recovery: &Path) -> TagdeskApp {
+    let prefs = Preferences {
+        annotator: "tester".into(),
+        ..Preferences::default()
+    };
+    TagdeskApp::new(
+        Config {
+            recovery_dir: Some(recovery.to_path_buf()),
+        },
+        prefs,
+    )
+}
+
+/// The sample article, opened through the same call the File menu and the command line use,
+/// with its pre-annotation finished.
+fn sample_harness(recovery: &Path) -> Harness<'static, TagdeskApp> {
+    let mut app = app(recovery);
+    app.open_path(Path::new(SAMPLE));
+    app.wait_for_jobs();
+    let mut harness = harness(app);
+    harness.run();
+    harness
+}
+
+fn press(harness: &mut Harness<'_, TagdeskApp>, modifiers: Modifiers, key: Key, times: usize) {
+    for _ in 0..times {
+        harness.key_press_modifiers(modifiers, key);
+        harness.run();
+    }
+}
+
+fn doc<'h>(harness: &'h Harness<'_, TagdeskApp>) -> &'h tagdesk::model::Document {
+    let app = harness.state();
+    &app.project().documents()[app.current()]
+}
+
+#[test]
+fn opening_an_article_shows_it_pre_annotated() {
+    let recovery = tempfile::tempdir().unwrap();
+    let harness = sample_harness(recovery.path());
+    let d = doc(&harness);
+    assert_eq!(d.name(), "diplomacy-korea-uk-talks.txt");
+    let suggested: Vec<&str> = d
+        .entities()
+        .iter()
+        .filter(|e| e.status == Status::Suggested)
+        .map(|e| d.span_text(e.span).unwrap())
+        .collect();
+    assert!(
+        suggested.contains(&"London") && suggested.contains(&"South Korea"),
+        "{suggested:?}"
+    );
+    assert!(d.events().iter().any(|e| e.status == Status::Suggested));
+    // The panels show the document and its events.
+    harness.get_by_label("Documents");
+    harness.get_by_label("Create event");
+    assert!(harness.state().title().contains("untitled"));
+}
+
+#[test]
+fn keyboard_selection_and_a_hotkey_make_an_entity() {
+    let recovery = tempfile::tempdir().unwrap();
+    let mut harness = sample_harness(recovery.path());
+    let before = doc(&harness).entities().len();
+    // "Home › World › Asia-Pacific": select "Home" with Shift+Right from the start, label ORG.
+    press(&mut harness, Modifiers::COMMAND, Key::Home, 1);
+    press(&mut harness, Modifiers::SHIFT, Key::ArrowRight, 4);
+    press(&mut harness, Modifiers::NONE, Key::O, 1);
+    let d = doc(&harness);
+    assert_eq!(d.entities().len(), before + 1);
+    let home = d.entities().iter().find(|e| e.span.start == 0).unwrap();
+    assert_eq!(
+        (
+            d.span_text(home.span),
+            home.label.as_str(),
+            home.status,
+            &home.origin
+        ),
+        (Some("Home"), "ORG", Status::Accepted, &Origin::Manual)
+    );
+    assert_eq!(
+        harness.state().selected(),
+        Some(AnnotationRef::Entity(home.id))
+    );
+    // With the entity selected, another hotkey relabels it.
+    press(&mut harness, Modifiers::NONE, Key::L, 1);
+    let d = doc(&harness);
+    assert_eq!(
+        d.entities()
+            .iter()
+            .find(|e| e.span.start == 0)
+            .unwrap()
+            .label,
+        "LOC"
+    );
+    assert!(harness.state().is_dirty());
+    assert!(
+        harness.state().title().starts_with("• "),
+        "the title marks unsaved changes"
+    );
+}
+
+#[test]
+fn tab_enter_and_delete_review_suggestions() {
+    let recovery = tempfile::tempdir().unwrap();
+    let mut harness = sample_harness(recovery.path());
+    press(&mut harness, Modifiers::NONE, Key::Tab, 1);
+    let Some(AnnotationRef::Entity(first)) = harness.state().selected() else {
+        panic!("Tab selects the first suggestion")
+    };
+    press(&mut harness, Modifiers::NONE, Key::Enter, 1);
+    assert_eq!(
+        doc(&harness).entity(first).unwrap().status,
+        Status::Accepted
+    );
+    // Reviewing moves on: the next suggestion is selected; Delete rejects it.
+    let next = harness
+        .state()
+        .selected()
+        .expect("the next suggestion is selected");
+    assert_ne!(next, AnnotationRef::Entity(first));
+    press(&mut harness, Modifiers::NONE, Key::Delete, 1);
+    let status = match next {
+        AnnotationRef::Entity(id) => doc(&harness).entity(id).unwrap().status,
+        AnnotationRef::Event(id) => doc(&harness).event(id).unwrap().status,
+    };
+    assert_eq!(status, Status::Rejected);
+    // Rejected suggestions are kept (so they are never proposed again) but hidden.
+    harness
+        .state_mut()
+        .run(tagdesk::app::Action::PreAnnotateDocument);
+    harness.state_mut().wait_for_jobs();
+    if let AnnotationRef::Entity(id) = next {
+        let rejected = doc(&harness).entity(id).unwrap().clone();
+        let again = doc(&harness)
+            .entities()
+            .iter()
+            .filter(|e| e.span == rejected.span && e.label == rejected.label)
+            .count();
+        assert_eq!(again, 1, "a rejected suggestion is not proposed again");
+    }
+}
+
+#[test]
+fn an_event_gets_two_arguments_and_undo_redo_walk_back_and_forth() {
+    let recovery = tempfile::tempdir().unwrap();
+    let mut harness = sample_harness(recovery.path());
+    let text = doc(&harness).text().to_owned();
+    // Select the word "negotiator" (line 3) with the keyboard: jump to it via the find bar.
+    harness.state_mut().run(tagdesk::app::Action::Find);
+    harness.run();
+    harness.get_by_label("Find:").focus();
+    harness.run();
+    harness
+        .get_by_role(egui::accesskit::Role::TextInput)
+        .type_text("flies");
+    harness.run();
+    harness.get_by_label("Next").click();
+    harness.run();
+    let span = harness
+        .state()
+        .view
+        .selection
+        .span()
+        .expect("find selects the match");
+    assert_eq!(
+        &text[text.char_indices().nth(span.start).unwrap().0..][..5],
+        "flies"
+    );
+    harness.get_by_label("Close").click();
+    harness.run();
+    // Turn it into a Movement:Transport event: choose the type, then Create event.
+    harness.get_by_label("Type").click();
+    harness.run();
+    harness.get_by_label("Movement:Transport").click();
+    harness.run();
+    let events_before = doc(&harness).events().len();
+    harness.get_by_label("Create event").click();
+    harness.run();
+    let d = doc(&harness);
+    assert_eq!(d.events().len(), events_before + 1);
+    let Some(AnnotationRef::Event(event_id)) = harness.state().selected() else {
+        panic!("the new event is selected")
+    };
+    assert_eq!(d.event(event_id).unwrap().event_type, "Movement:Transport");
+
+    // Two arguments: the negotiator is the Artifact, London the Destination (roles from the type).
+    for (role, entity_text) in [("Artifact", None), ("Destination", Some("London"))] {
+        harness.get_by_label("Role").click();
+        harness.run();
+        harness.get_by_label(role).click();
+        harness.run();
+        harness.get_by_label("Add entity").click();
+        harness.run();
+        let d = doc(&harness);
+        let entity = match entity_text {
+            Some(t) => d
+                .entities()
+                .iter()
+                .find(|e| d.span_text(e.span) == Some(t))
+                .unwrap(),
+            None => d
+                .entities()
+                .iter()
+                .find(|e| e.label == "PER" && e.status != Status::Rejected)
+                .unwrap(),
+        };
+        let pick = format!(
+            "{} ({}, {})",
+            d.span_text(entity.span).unwrap(),
+            entity.label,
+            entity.id
+        );
+        harness.get_by_label(&pick).click();
+        harness.run();
+    }
+    let event = doc(&harness).event(event_id).unwrap().clone();
+    let roles: Vec<&str> = event.arguments.iter().map(|a| a.role.as_str()).collect();
+    assert_eq!(roles, ["Artifact", "Destination"]);
+    assert!(
+        event
+            .arguments
+            .iter()
+            .all(|a| matches!(a.target, ArgTarget::Entity(_)))
+    );
+
+    // Undo removes the arguments, then the event; redo (both shortcuts) brings them back.
+    let with_args = harness.state().project().clone();
+    press(&mut harness, Modifiers::COMMAND, Key::Z, 3);
+    assert!(doc(&harness).event(event_id).is_none());
+    press(
+        &mut harness,
+        Modifiers::COMMAND | Modifiers::SHIFT,
+        Key::Z,
+        2,
+    );
+    press(&mut harness, Modifiers::COMMAND, Key::Y, 1);
+    assert_eq!(harness.state().project(), &with_args);
+}
+
+#[test]
+fn save_and_reload_give_the_same_project_and_the_title_follows() {
+    let recovery = tempfile::tempdir().unwrap();
+    let mut harness = sample_harness(recovery.path());
+    press(&mut harness, Modifiers::NONE, Key::Tab, 1);
+    press(&mut harness, Modifiers::NONE, Key::Enter, 1);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("talks.tagdesk.ron");
+    harness.state_mut().save_to(&path).unwrap();
+    harness.run();
+    assert!(!harness.state().is_dirty());
+    assert!(
+        harness.state().title().contains("talks.tagdesk.ron")
+            && !harness.state().title().starts_with('•')
+    );
+    let saved = harness.state().project().clone();
+    let mut reopened = app(recovery.path());
+    reopened.open_project(&path).unwrap();
+    assert_eq!(reopened.project(), &saved);
+}
+
+#[test]
+fn unsaved_changes_are_asked_about_before_a_new_project() {
+    let recovery = tempfile::tempdir().unwrap();
+    let mut harness = sample_harness(recovery.path());
+    press(&mut harness, Modifiers::COMMAND, Key::N, 1);
+    assert!(matches!(
+        harness.state().modal(),
+        Some(Modal::Unsaved { .. })
+    ));
+    harness.get_by_label("Cancel").click();
+    harness.run();
+    assert_eq!(
+        harness.state().project().documents().len(),
+        1,
+        "cancel keeps the work"
+    );
+    press(&mut harness, Modifiers::COMMAND, Key::N, 1);
+    harness.get_by_label("Discard changes").click();
+    harness.run();
+    assert!(harness.state().project().documents().is_empty());
+}
+
+#[test]
+fn work_survives_a_crash_through_the_journal() {
+    let recovery = tempfile::tempdir().unwrap();
+    let mut harness = sample_harness(recovery.path());
+    press(&mut harness, Modifiers::NONE, Key::Tab, 1);
+    press(&mut harness, Modifiers::NONE, Key::Enter, 1);
+    let lost = harness.state().project().documents().to_vec();
+    std::mem::forget(harness); // the process dies: no clean-up runs
+
+    let mut harness = harness_for_recovery(recovery.path());
+    assert!(
+        matches!(harness.state().modal(), Some(Modal::Recovery(_))),
+        "the next start offers recovery"
+    );
+    harness.get_by_label("Recover").click();
+    harness.run();
+    assert_eq!(harness.state().project().documents(), lost.as_slice());
+    assert!(
+        harness.state().is_dirty(),
+        "recovered work still has to be saved"
+    );
+}
+
+fn harness_for_recovery(recovery: &Path) -> Harness<'static, TagdeskApp> {
+    let mut harness = harness(app(recovery));
+    harness.run();
+    harness
+}
+
+#[test]
+fn keyboard_shortcuts_window_lists_actions_and_hotkeys() {
+    let recovery = tempfile::tempdir().unwrap();
+    let mut harness = sample_harness(recovery.path());
+    press(&mut harness, Modifiers::NONE, Key::F1, 1);
+    harness.get_by_label("Label selection PER");
+    harness.get_by_label("Accept selected");
+}
