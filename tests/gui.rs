@@ -339,3 +339,150 @@ fn keyboard_shortcuts_window_lists_actions_and_hotkeys() {
     harness.get_by_label("Label selection PER");
     harness.get_by_label("Accept selected");
 }
+
+/// Selects the first occurrence of `needle` in the open document through the find bar.
+fn find_and_select(harness: &mut Harness<'_, TagdeskApp>, needle: &str) {
+    harness.state_mut().run(tagdesk::app::Action::Find);
+    harness.run();
+    harness.get_by_label("Find:").focus();
+    harness.run();
+    // Replace what an earlier search left in the field.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.run();
+    harness
+        .get_by_role(egui::accesskit::Role::TextInput)
+        .type_text(needle);
+    harness.run();
+    harness.get_by_label("Next").click();
+    harness.run();
+    harness.get_by_label("Close").click();
+    harness.run();
+    let app = harness.state();
+    let d = &app.project().documents()[app.current()];
+    let selected = app.view.selection.span().and_then(|s| d.span_text(s));
+    assert_eq!(
+        selected.map(str::to_lowercase),
+        Some(needle.to_lowercase()),
+        "find selected the match"
+    );
+}
+
+#[test]
+fn label_all_occurrences_in_the_document_then_the_project() {
+    let recovery = tempfile::tempdir().unwrap();
+    let mut harness = sample_harness(recovery.path());
+    harness
+        .state_mut()
+        .import_paths(&["assets/samples/trade-tariffs-g20.txt".into()])
+        .unwrap();
+    harness.state_mut().wait_for_jobs();
+    harness.state_mut().open_document(0);
+    harness.run();
+    let count_labelled = |h: &Harness<'_, TagdeskApp>, doc: usize| {
+        let d = &h.state().project().documents()[doc];
+        d.entities()
+            .iter()
+            .filter(|e| {
+                d.span_text(e.span) == Some("Whitcombe")
+                    && e.label == "ORG"
+                    && e.status == Status::Accepted
+            })
+            .count()
+    };
+    find_and_select(&mut harness, "Whitcombe");
+    press(&mut harness, Modifiers::NONE, Key::O, 1); // deliberately ORG, which no suggestion uses
+    assert_eq!(count_labelled(&harness, 0), 1);
+    press(&mut harness, Modifiers::COMMAND, Key::L, 1);
+    let text = harness.state().project().documents()[0].text().to_owned();
+    assert_eq!(
+        count_labelled(&harness, 0),
+        text.matches("Whitcombe").count(),
+        "every occurrence in the document"
+    );
+    assert_eq!(
+        count_labelled(&harness, 1),
+        0,
+        "the other document is untouched"
+    );
+    // One undo takes the whole batch back.
+    press(&mut harness, Modifiers::COMMAND, Key::Z, 1);
+    assert_eq!(count_labelled(&harness, 0), 1);
+    // Whole project: a name that occurs in both articles.
+    find_and_select(&mut harness, "Washington");
+    press(&mut harness, Modifiers::NONE, Key::O, 1);
+    press(
+        &mut harness,
+        Modifiers::COMMAND | Modifiers::SHIFT,
+        Key::L,
+        1,
+    );
+    for doc in 0..2 {
+        let d = &harness.state().project().documents()[doc];
+        let labelled = d
+            .entities()
+            .iter()
+            .filter(|e| d.span_text(e.span) == Some("Washington") && e.label == "ORG")
+            .count();
+        assert_eq!(
+            labelled,
+            selection_count(d.text(), "Washington"),
+            "document {doc}"
+        );
+        assert!(labelled > 0);
+    }
+}
+
+/// Whole-word occurrences, as label-all counts them.
+fn selection_count(text: &str, word: &str) -> usize {
+    let doc = tagdesk::model::Document::new("x".into(), "x".into(), None, text.into());
+    tagdesk::ui::selection::occurrences(&doc, word).len()
+}
+
+#[test]
+fn an_argument_must_fit_its_role() {
+    let recovery = tempfile::tempdir().unwrap();
+    let mut harness = sample_harness(recovery.path());
+    find_and_select(&mut harness, "talks");
+    harness.get_by_label("Type").click();
+    harness.run();
+    harness.get_by_label("Contact:Meet").click();
+    harness.run();
+    press(&mut harness, Modifiers::COMMAND, Key::T, 1);
+    let Some(AnnotationRef::Event(event)) = harness.state().selected() else {
+        panic!("Ctrl+T creates and selects the event")
+    };
+    let d = doc(&harness);
+    let date = d.entities().iter().find(|e| e.label == "DATE").unwrap().id;
+    let person = d.entities().iter().find(|e| e.label == "PER").unwrap().id;
+    harness.state_mut().add_argument(event, "Entity", date);
+    assert!(
+        doc(&harness).event(event).unwrap().arguments.is_empty(),
+        "Entity of Contact:Meet takes no DATE"
+    );
+    assert!(
+        harness
+            .state()
+            .status()
+            .unwrap()
+            .contains("does not take a DATE")
+    );
+    harness.state_mut().add_argument(event, "Entity", person);
+    harness.state_mut().add_argument(event, "Time", date);
+    let roles: Vec<String> = doc(&harness)
+        .event(event)
+        .unwrap()
+        .arguments
+        .iter()
+        .map(|a| a.role.clone())
+        .collect();
+    assert_eq!(roles, ["Entity", "Time"]);
+    // The role list offers only the type's roles.
+    harness.run();
+    harness.get_by_label("Role").click();
+    harness.run();
+    assert!(
+        harness.query_by_label("Destination").is_none(),
+        "Contact:Meet has no Destination"
+    );
+    harness.get_by_label("Place");
+}

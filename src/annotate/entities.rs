@@ -52,7 +52,7 @@ pub(crate) fn resolve<'e>(
     mut candidates: Vec<Candidate<'e>>,
     token_count: usize,
 ) -> Vec<Candidate<'e>> {
-    candidates.sort_by(|a, b| {
+    candidates.sort_unstable_by(|a, b| {
         b.priority
             .cmp(&a.priority)
             .then((b.end - b.start).cmp(&(a.end - a.start)))
@@ -390,6 +390,9 @@ fn relative_start(doc: &Doc, i: usize) -> usize {
 
 /// `two-day`, `five-year`, `52-year-old`: a number joined to a date unit.
 fn is_compound_age_or_period(doc: &Doc, word: &str) -> bool {
+    if !word.ends_with(['y', 'k', 'h', 'r', 'e', 'd']) {
+        return false;
+    }
     let word = word.strip_suffix("-old").unwrap_or(word);
     let Some((number, unit)) = word.rsplit_once('-') else {
         return false;
@@ -508,6 +511,12 @@ const ACCOUNT_WORDS: &[&str] = &[
 fn handles(ctx: &Names, out: &mut Vec<Candidate<'_>>) {
     let doc = ctx.doc;
     for (i, token) in doc.tokens.iter().enumerate() {
+        if !matches!(
+            token.kind,
+            TokenKind::Tag | TokenKind::Word | TokenKind::Number
+        ) {
+            continue;
+        }
         let word = doc.word(i);
         let handle = match token.kind {
             TokenKind::Tag if word.starts_with('@') => &word[1..],
@@ -769,7 +778,8 @@ impl Names<'_, '_> {
             return true;
         }
         let lower_words = self.lower_words.get_or_init(|| {
-            let mut words = FastMap::default();
+            let mut words =
+                FastMap::with_capacity_and_hasher(doc.tokens.len() / 2, Default::default());
             for (k, token) in doc.tokens.iter().enumerate() {
                 if token.kind == TokenKind::Word && token.case == Case::Lower {
                     words.insert(doc.word(k), ());

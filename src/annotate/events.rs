@@ -128,30 +128,33 @@ pub(crate) fn find(
 ) -> Vec<ProposedEvent> {
     let no_roles = Roles::default();
     let mut events = Vec::new();
-    let mut entity_at: Vec<Option<usize>> = vec![None; doc.tokens.len()];
-    for (n, e) in entities.iter().enumerate() {
-        for slot in &mut entity_at[e.start..e.end] {
-            *slot = Some(n);
-        }
-    }
+    // The entity covering token `i`, if any (entities are sorted and do not overlap).
+    let entity_at = |i: usize| {
+        let n = entities.partition_point(|e| e.end <= i);
+        entities.get(n).filter(|e| e.start <= i)
+    };
     for sentence in &doc.sentences {
         let range = sentence.tokens.clone();
-        let first_entity = entities.partition_point(|e| e.start < range.start);
-        let mentions: Vec<Mention> = entities[first_entity..]
-            .iter()
-            .take_while(|e| e.end <= range.end)
-            .enumerate()
-            .map(|(k, e)| Mention {
-                index: first_entity + k,
-                start: e.start,
-                end: e.end,
-                label: e.label,
-            })
-            .collect();
+        // The sentence's entities, gathered when it has a trigger.
+        let mut mentions: Option<Vec<Mention>> = None;
+        let gather = || {
+            let first_entity = entities.partition_point(|e| e.start < range.start);
+            entities[first_entity..]
+                .iter()
+                .take_while(|e| e.end <= range.end)
+                .enumerate()
+                .map(|(k, e)| Mention {
+                    index: first_entity + k,
+                    start: e.start,
+                    end: e.end,
+                    label: e.label,
+                })
+                .collect::<Vec<_>>()
+        };
         let mut i = range.start;
         while i < range.end {
             let info = doc.infos[i];
-            let inside = entity_at[i].map(|n| entities[n].label);
+            let inside = entity_at(i).map(|e| e.label);
             let trigger_ok = info.triggers != 0
                 && doc.tokens[i].kind == TokenKind::Word
                 && doc.tokens[i].case != Case::Upper
@@ -168,9 +171,10 @@ pub(crate) fn find(
                 continue;
             };
             let end = i + 1 + trigger.rest.len();
-            if keeps(doc, i, trigger, &mentions) {
+            let mentions = mentions.get_or_insert_with(gather);
+            if keeps(doc, i, trigger, mentions) {
                 let roles = table.types.get(trigger.event_type).unwrap_or(&no_roles);
-                let arguments = arguments(doc, roles, trigger, i, end, &mentions);
+                let arguments = arguments(doc, roles, trigger, i, end, mentions);
                 events.push(ProposedEvent {
                     trigger: doc.span(i, end),
                     event_type: trigger.event_type.to_owned(),

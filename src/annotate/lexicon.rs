@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 /// A multiply-rotate hash over 8-byte words (as rustc's FxHash): the word map is hit once
 /// per token, and std's SipHash costs more than the rest of the lookup for short keys. Not
@@ -431,6 +431,7 @@ impl Lexicon {
         }
         let gazetteer = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&patterns)
             .expect("the gazetteer patterns are a fixed, valid set");
         Self {

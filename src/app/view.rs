@@ -121,13 +121,29 @@ impl TagdeskApp {
             });
             return;
         };
+        let (count, done) = (self.project.documents().len(), doc.is_done());
+        let mut action = None;
         ui.horizontal(|ui| {
+            if ui
+                .add_enabled(self.current > 0, egui::Button::new("◀ Previous"))
+                .clicked()
+            {
+                action = Some(Action::PreviousDocument);
+            }
+            if ui
+                .add_enabled(self.current + 1 < count, egui::Button::new("Next ▶"))
+                .clicked()
+            {
+                action = Some(Action::NextDocument);
+            }
             ui.strong(doc.name());
-            ui.weak(format!(
-                "{} of {}",
-                self.current + 1,
-                self.project.documents().len()
-            ));
+            ui.weak(format!("{} of {count}", self.current + 1));
+            if ui
+                .selectable_label(done, if done { "Done ✔" } else { "Mark done" })
+                .clicked()
+            {
+                action = Some(Action::ToggleDone);
+            }
             if let Some((_, role)) = &self.pick {
                 ui.colored_label(
                     ui.visuals().warn_fg_color,
@@ -135,6 +151,10 @@ impl TagdeskApp {
                 );
             }
         });
+        if let Some(action) = action {
+            self.run(action);
+            return;
+        }
         let mut highlight = Highlight {
             selected: self.selected,
             ..Default::default()

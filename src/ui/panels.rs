@@ -3,7 +3,7 @@
 use egui::{Color32, ComboBox, RichText, Ui};
 
 use super::{AnnotationRef, Request, color_of, origin_text, target_text};
-use crate::model::{ArgTarget, Argument, Document, Edit, Project, Schema, Status};
+use crate::model::{ArgTarget, Argument, Document, Edit, Entity, Project, Schema, Status};
 
 /// Documents of the project with their progress.
 pub fn documents_ui(ui: &mut Ui, project: &Project, current: usize) -> Vec<Request> {
@@ -112,11 +112,41 @@ pub fn entity_list_ui(
                 && filter.status.is_none_or(|s| s == e.status)
         })
         .collect();
-    ui.weak(format!(
-        "{} of {} entities",
-        shown.len(),
-        doc.entities().len()
-    ));
+    ui.horizontal(|ui| {
+        ui.weak(format!(
+            "{} of {} entities",
+            shown.len(),
+            doc.entities().len()
+        ));
+        // Review every suggestion the filter shows at once (e.g. all DATE suggestions).
+        let suggestions: Vec<_> = shown
+            .iter()
+            .filter(|e| e.status == Status::Suggested)
+            .collect();
+        for (text, status) in [
+            ("Accept shown", Status::Accepted),
+            ("Reject shown", Status::Rejected),
+        ] {
+            let button = ui.add_enabled(!suggestions.is_empty(), egui::Button::new(text).small());
+            if button
+                .on_hover_text("Every suggestion in this list")
+                .clicked()
+            {
+                let doc_id = doc.id().to_owned();
+                let edits = suggestions
+                    .iter()
+                    .map(|e| Edit::ReplaceEntity {
+                        doc: doc_id.clone(),
+                        entity: Entity {
+                            status,
+                            ..(**e).clone()
+                        },
+                    })
+                    .collect();
+                requests.push(Request::Apply(Edit::Batch(edits)));
+            }
+        }
+    });
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
     egui::ScrollArea::vertical().id_salt("entities").show_rows(
         ui,

@@ -144,7 +144,12 @@ pub fn text_view_ui(
         .show_viewport(ui, |ui, viewport| {
             let width = (ui.available_width() - 2.0 * MARGIN).max(50.0);
             state.sync(doc, width, style.font_size);
+            // Blank lines only separate paragraphs: a fraction of a line is enough.
+            let blank_height = (line_height * 0.4).round();
             let estimate = |p: &Paragraph| {
+                if p.chars.is_empty() {
+                    return blank_height;
+                }
                 let chars = p.chars.len() as f32;
                 let rows = (chars * avg_char_width / width).ceil().max(1.0);
                 rows * line_height
@@ -182,7 +187,11 @@ pub fn text_view_ui(
                     );
                     job.wrap.max_width = width;
                     let galley = ui.fonts_mut(|f| f.layout_job(job));
-                    let measured = galley.size().y.max(line_height);
+                    let measured = if p.chars.is_empty() {
+                        blank_height
+                    } else {
+                        galley.size().y.max(line_height)
+                    };
                     state.heights[index] = Some(measured);
                     placed.push(Placed {
                         index,
