@@ -194,7 +194,7 @@ fn brat_import_adds_annotation_conf_types() {
     ])
     .unwrap();
     assert!(
-        out.contains("added 1 document(s) with 2 entities, 1 events"),
+        out.contains("added 1 document(s) with 2 entities and 1 events"),
         "{out}"
     );
     assert!(out.contains("note: brat: 1 attribute type(s)"), "{out}");
@@ -228,4 +228,32 @@ fn brat_import_adds_annotation_conf_types() {
         conf.contains("Confidence\tArg:<EVENT>, Value:High"),
         "{conf}"
     );
+}
+
+#[test]
+fn the_brat_tutorial_imports_with_its_relation_types() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = path(dir.path(), "p.tagdesk.ron");
+    tagdesk(&["new", &project]).unwrap();
+    let out = tagdesk(&[
+        "import",
+        &project,
+        "--format",
+        "brat",
+        "../shared/data/brat_news_tutorial",
+        "--add-labels",
+    ])
+    .unwrap();
+    let loaded = project_file::load(Path::new(&project)).unwrap();
+    let relations: usize = loaded.documents().iter().map(|d| d.relations().len()).sum();
+    assert!(
+        relations > 0 && out.contains(&format!(", {relations} relations")),
+        "{out}"
+    );
+    for name in ["Located", "Family", "Employment", "Origin"] {
+        assert!(
+            loaded.schema().relation_type(name).is_some(),
+            "relation type {name} added from annotation.conf"
+        );
+    }
 }

@@ -217,3 +217,48 @@ fn brat_text_files_are_the_document_text_byte_for_byte() {
         assert_eq!(txt.bytes, doc.text().as_bytes());
     }
 }
+
+#[test]
+fn brat_names_map_back_through_the_schema() {
+    let project = golden_project();
+    let mut options = ExportOptions::new(ExportFormat::Brat);
+    options.include_suggestions = true;
+    options.status_attributes = true;
+    let (_, files) = run_export(&project, &options);
+    let ann = files
+        .iter()
+        .find(|f| f.path == Path::new("crlf.ann"))
+        .expect("crlf.ann");
+    let ann = String::from_utf8_lossy(&ann.bytes);
+    assert!(
+        ann.contains("E1\tMovement_Transport:T4 Artifact:T1 Destination:T2\n"),
+        "{ann}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let import_options = tagdesk::formats::exchange::ImportOptions {
+        offsets: OffsetUnit::Chars,
+        schema: Some(project.schema()),
+    };
+    let back = exchange_common::reimport(&files, ExportFormat::Brat, dir.path(), &import_options);
+    let by_id = |id: &str| back.documents.iter().find(|d| d.id() == id).expect(id);
+    let crlf = by_id("crlf");
+    assert_eq!(crlf.events()[0].event_type, "Movement:Transport");
+    assert_eq!(crlf.relations()[0].relation_type, "PHYS:Located");
+    // Status and score come back from the A lines; the rejected entity never left.
+    let seoul = by_id("seoul");
+    let original = project.document("seoul").unwrap();
+    let kept: Vec<_> = original
+        .entities()
+        .iter()
+        .filter(|e| e.status != Status::Rejected)
+        .map(|e| (e.id, e.span, e.label.clone(), e.status))
+        .collect();
+    let again: Vec<_> = seoul
+        .entities()
+        .iter()
+        .map(|e| (e.id, e.span, e.label.clone(), e.status))
+        .collect();
+    assert_eq!(again, kept);
+    let suggestion = seoul.entity(EntityId(11)).unwrap();
+    assert!(matches!(suggestion.origin, Origin::Auto { score, .. } if score == 0.8));
+}

@@ -486,3 +486,46 @@ fn an_argument_must_fit_its_role() {
     );
     harness.get_by_label("Place");
 }
+
+#[test]
+fn the_export_dialog_shows_the_pre_flight_and_writes_the_files() {
+    let recovery = tempfile::tempdir().unwrap();
+    let mut harness = sample_harness(recovery.path());
+    press(&mut harness, Modifiers::NONE, Key::Tab, 1);
+    press(&mut harness, Modifiers::NONE, Key::Enter, 1);
+    press(&mut harness, Modifiers::COMMAND, Key::E, 1);
+    assert!(matches!(harness.state().modal(), Some(Modal::Export)));
+    harness.get_by_label("Format").click();
+    harness.run();
+    harness.get_by_label("spaCy JSONL").click();
+    harness.run();
+    harness.get_by_label("Include suggestions").click();
+    harness.run();
+    assert!(
+        harness.query_by_label_contains("Pre-flight").is_some(),
+        "the report is shown before anything is written"
+    );
+    // The folder dialog's answer goes through the same method.
+    let out = tempfile::tempdir().unwrap();
+    harness.state_mut().export_to(out.path());
+    let written = std::fs::read_to_string(out.path().join("export.jsonl")).unwrap();
+    let line: serde_json::Value = serde_json::from_str(written.lines().next().unwrap()).unwrap();
+    let d = doc(&harness);
+    let exported = line["entities"].as_array().unwrap().len();
+    let selected = d
+        .entities()
+        .iter()
+        .filter(|e| e.status != Status::Rejected)
+        .count();
+    assert!(
+        exported > 0 && exported <= selected,
+        "{exported} of {selected}"
+    );
+    assert!(
+        harness
+            .state()
+            .status()
+            .unwrap()
+            .starts_with("Exported 1 document(s) as spaCy JSONL")
+    );
+}

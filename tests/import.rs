@@ -186,7 +186,7 @@ fn imported_labels_outside_the_schema_become_schema_additions() {
         "../shared/data/brat_news_tutorial/brat_news_tutorial.gold.jsonl",
     ))
     .unwrap();
-    let edits = import::schema_additions(&Schema::news(), &docs);
+    let edits = import::schema_additions(&Schema::news(), None, &docs);
     let names: Vec<&str> = edits
         .iter()
         .map(|edit| match edit {

@@ -12,7 +12,7 @@
 use std::cell::OnceCell;
 
 use super::Doc;
-use super::lexicon::{FastMap, Label, Lexicon, WordInfo, flag};
+use super::lexicon::{FastHasher, FastMap, Label, Lexicon, WordInfo, flag};
 use super::tokens::{Case, Gap, Sentence, TokenKind};
 
 /// A proposed entity over tokens `[start, end)`.
@@ -52,12 +52,14 @@ pub(crate) fn resolve<'e>(
     mut candidates: Vec<Candidate<'e>>,
     token_count: usize,
 ) -> Vec<Candidate<'e>> {
-    candidates.sort_unstable_by(|a, b| {
-        b.priority
-            .cmp(&a.priority)
-            .then((b.end - b.start).cmp(&(a.end - a.start)))
-            .then(b.score.total_cmp(&a.score))
-            .then(a.start.cmp(&b.start))
+    candidates.sort_unstable_by_key(|c| {
+        // Scores are in [0, 1], so their bits order like the numbers.
+        (
+            std::cmp::Reverse(c.priority),
+            std::cmp::Reverse(c.end - c.start),
+            std::cmp::Reverse(c.score.to_bits()),
+            c.start,
+        )
     });
     let mut taken = vec![false; token_count];
     let mut kept = Vec::with_capacity(candidates.len());
@@ -219,11 +221,22 @@ fn value_at(doc: &Doc, i: usize) -> Option<Value> {
     let info = doc.infos[i];
     // The next token on the same line, if any.
     let next = |j: usize| tokens.get(j).filter(|t| t.gap < Gap::Newline).map(|_| j);
+    const STARTS_VALUE: u32 = flag::NUMBER_WORD
+        | flag::MONTH
+        | flag::WEEKDAY
+        | flag::DAY_WORD
+        | flag::RELATIVE;
     let word = doc.word(i);
     let is_number = token.kind == TokenKind::Number;
-    if matches!(token.kind, TokenKind::Word | TokenKind::Number)
-        && is_compound_age_or_period(doc, word)
-    {
+    match token.kind {
+        TokenKind::Number | TokenKind::Symbol => {}
+        TokenKind::Word if info.has(STARTS_VALUE) => {}
+        TokenKind::Word if is_compound_age_or_period(doc, word) => {
+            return Some((i, i + 1, Label::Date, "duration", 0.7));
+        }
+        _ => return None,
+    }
+    if is_number && is_compound_age_or_period(doc, word) {
         return Some((i, i + 1, Label::Date, "duration", 0.7));
     }
     if token.kind == TokenKind::Symbol && word.chars().all(|c| "$£€¥₩₹".contains(c)) {
@@ -571,8 +584,8 @@ struct Names<'d, 't> {
     /// The gazetteer match covering each token: its token range and label.
     gazetteer: Vec<Option<(usize, usize, &'static str)>>,
     /// Words the document uses in lower case: capitalised elsewhere, they are common words.
-    /// Built on first use: most documents never ask.
-    lower_words: OnceCell<FastMap<&'t str, ()>>,
+    /// Hashes of the words used in lower case, sorted; built on first use.
+    lower_words: OnceCell<Vec<u64>>,
 }
 
 fn static_label(label: &str) -> &'static str {
@@ -704,6 +717,11 @@ fn list_until_head(doc: &Doc, from: usize, end: usize) -> Option<usize> {
     None
 }
 
+fn word_hash(word: &str) -> u64 {
+    use std::hash::BuildHasher;
+    std::hash::BuildHasherDefault::<FastHasher>::default().hash_one(word)
+}
+
 /// Compass and size words that make a place name of a place name (`West Germany`).
 const PLACE_PREFIXES: &[&str] = &[
     "North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Central",
@@ -778,16 +796,18 @@ impl Names<'_, '_> {
             return true;
         }
         let lower_words = self.lower_words.get_or_init(|| {
-            let mut words =
-                FastMap::with_capacity_and_hasher(doc.tokens.len() / 2, Default::default());
-            for (k, token) in doc.tokens.iter().enumerate() {
-                if token.kind == TokenKind::Word && token.case == Case::Lower {
-                    words.insert(doc.word(k), ());
-                }
-            }
-            words
+            let mut hashes: Vec<u64> = (0..doc.tokens.len())
+                .filter(|&k| {
+                    doc.tokens[k].kind == TokenKind::Word && doc.tokens[k].case == Case::Lower
+                })
+                .map(|k| word_hash(doc.word(k)))
+                .collect();
+            hashes.sort_unstable();
+            hashes
         });
-        lower_words.contains_key(doc.word(i).to_lowercase().as_str())
+        lower_words
+            .binary_search(&word_hash(&doc.word(i).to_lowercase()))
+            .is_ok()
     }
 
     /// Labels a title-free capitalised sequence `[a, b)`. With `evidence_only`, guesses from

@@ -154,11 +154,10 @@ pub(crate) fn find(
         let mut i = range.start;
         while i < range.end {
             let info = doc.infos[i];
-            let inside = entity_at(i).map(|e| e.label);
             let trigger_ok = info.triggers != 0
                 && doc.tokens[i].kind == TokenKind::Word
                 && doc.tokens[i].case != Case::Upper
-                && inside.is_none_or(|label| label == "EVENT");
+                && entity_at(i).is_none_or(|e| e.label == "EVENT");
             let matched = trigger_ok
                 .then(|| {
                     lexicon.triggers[usize::from(info.triggers) - 1]

@@ -113,6 +113,10 @@ fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_alphanumeric();
     }
+    // General punctuation (curly quotes, dashes, spaces) is common: answer it first.
+    if ('\u{2000}'..='\u{206F}').contains(&c) {
+        return false;
+    }
     if c.is_alphanumeric() {
         return true;
     }
@@ -261,7 +265,9 @@ fn scan_token(cur: &mut Cursor, first: char) -> TokenKind {
         }
         return TokenKind::Tag;
     }
-    if let Some(len) = clitic_len(rest) {
+    if matches!(first, 'n' | 'N' | '\'' | '\u{2019}')
+        && let Some(len) = clitic_len(rest)
+    {
         let end = cur.byte + len;
         while let Some(c) = cur.peek().filter(|_| cur.byte < end) {
             cur.bump(c);
@@ -416,6 +422,19 @@ fn scan_word(cur: &mut Cursor) {
 }
 
 fn case_of(token: &str) -> Case {
+    if token.is_ascii() {
+        let bytes = token.as_bytes();
+        let Some(first) = bytes.iter().position(u8::is_ascii_alphabetic) else {
+            return Case::Uncased;
+        };
+        return if bytes[first].is_ascii_lowercase() {
+            Case::Lower
+        } else if bytes[first + 1..].iter().any(u8::is_ascii_lowercase) {
+            Case::Title
+        } else {
+            Case::Upper
+        };
+    }
     let mut chars = token.chars().filter(|c| c.is_alphabetic());
     let Some(first) = chars.next() else {
         return Case::Uncased;

@@ -32,14 +32,27 @@ impl Default for Dialogs {
 
 impl Dialogs {
     /// Shows a dialog unless one is already open; `wake` repaints the UI when it closes.
+    /// Fails when this desktop has no way to show one (rfd needs an XDG portal on the session
+    /// bus, or `zenity`), so the user hears why nothing appeared.
     pub fn show(
         &mut self,
         purpose: Purpose,
         suggested_name: Option<String>,
         wake: impl Fn() + Send + 'static,
-    ) {
+    ) -> Result<(), String> {
         if self.open {
-            return;
+            return Ok(());
+        }
+        let has_portal = std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some();
+        let has_zenity = std::env::var_os("PATH").is_some_and(|paths| {
+            std::env::split_paths(&paths).any(|dir| dir.join("zenity").is_file())
+        });
+        if !has_portal && !has_zenity {
+            return Err(
+                "No file dialog is available on this desktop (no XDG portal, no zenity). \
+                        Install zenity, or open files from the command line: tagdesk FILE"
+                    .to_owned(),
+            );
         }
         self.open = true;
         let sender = self.sender.clone();
@@ -77,6 +90,7 @@ impl Dialogs {
             let _ = sender.send((purpose, paths));
             wake();
         });
+        Ok(())
     }
 
     /// The answer of the dialog that just closed (empty paths: cancelled).

@@ -131,39 +131,24 @@ impl TagdeskApp {
     /// their annotations use, and pre-annotates them in the background.
     pub fn import_paths(&mut self, paths: &[PathBuf]) -> anyhow::Result<usize> {
         let imported = import::import_paths(paths)?;
-        let mut edits = import::schema_additions(self.project.schema(), &imported.documents);
-        let mut ids = std::collections::HashSet::new();
-        let mut new_ids = Vec::new();
-        let mut index = self.project.documents().len();
-        for doc in imported.documents {
-            if self
-                .project
-                .documents()
-                .iter()
-                .any(|d| d.text_hash() == doc.text_hash())
-            {
-                continue;
-            }
-            let id = self.project.unique_document_id(doc.id(), &ids);
-            ids.insert(id.clone());
-            new_ids.push(id.clone());
-            edits.push(Edit::AddDocument {
-                index,
-                document: Box::new(doc.with_id(id)),
-            });
-            index += 1;
-        }
-        if new_ids.is_empty() {
+        let addition = import::plan_addition(&self.project, imported.documents, None);
+        if addition.added.is_empty() {
             self.report("Nothing new to import: those texts are already in the project".into());
             return Ok(0);
         }
         let first_new = self.project.documents().len();
-        if self.apply(Edit::Batch(edits)) {
+        let count = addition.added.len();
+        if self.apply(addition.edit) {
             self.open_document(first_new);
-            self.pre_annotate(new_ids.clone());
-            self.report(format!("Imported {} document(s)", new_ids.len()));
+            self.pre_annotate(addition.added);
+            let schema = if addition.schema_changes.is_empty() {
+                String::new()
+            } else {
+                format!("; the schema gained {}", addition.schema_changes.join(", "))
+            };
+            self.report(format!("Imported {count} document(s){schema}"));
         }
-        Ok(new_ids.len())
+        Ok(count)
     }
 
     /// Saves to `path` (RON or JSON by extension); on error the project stays as it is.
@@ -196,7 +181,9 @@ impl TagdeskApp {
     fn show_dialog(&mut self, purpose: Purpose) {
         let name = format!("{}.tagdesk.ron", self.project.name());
         let wake = self.wake();
-        self.dialogs.show(purpose, Some(name), wake);
+        if let Err(message) = self.dialogs.show(purpose, Some(name), wake) {
+            self.report_error(message);
+        }
     }
 
     /// Carries out `pending` now, or first asks about unsaved changes.

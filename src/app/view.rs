@@ -3,7 +3,7 @@
 use egui::{Align, Layout, RichText, Ui};
 
 use super::{Action, Menu, Modal, Pending, TagdeskApp, dialogs::Purpose};
-use crate::formats::export::{ExportFormat, ExportOptions, OffsetUnit, TagScheme};
+use crate::formats::export::{self, ExportFormat, ExportOptions, OffsetUnit, TagScheme};
 use crate::formats::preflight;
 use crate::ui::AnnotationRef;
 use crate::ui::panels;
@@ -566,7 +566,9 @@ impl TagdeskApp {
         ui.horizontal(|ui| {
             if ui.button("Choose folder and export…").clicked() {
                 let wake = self.wake();
-                self.dialogs.show(Purpose::Export, None, wake);
+                if let Err(message) = self.dialogs.show(Purpose::Export, None, wake) {
+                    self.report_error(message);
+                }
                 close = true;
             }
             if ui.button("Cancel").clicked() {
@@ -595,7 +597,7 @@ impl TagdeskApp {
     }
 }
 
-/// Pre-flight, fixes, export, atomic writes; a single-file format goes to `PROJECT.EXT`.
+/// Pre-flight, fixes, export, then the files into `folder`.
 fn write_export(
     project: &crate::model::Project,
     options: &ExportOptions,
@@ -603,20 +605,14 @@ fn write_export(
 ) -> anyhow::Result<String> {
     let report = preflight::check(project, options);
     let documents = report.apply(project, options);
-    let files = crate::formats::export::export(project, &documents, options)?;
-    std::fs::create_dir_all(folder)?;
-    for file in &files {
-        let path = folder.join(&file.path);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        crate::formats::atomic::write_atomically(&path, &file.bytes)?;
-    }
+    let files = export::export(project, &documents, options)?;
+    let written = export::write_files(&files, export::Destination::Folder(folder))?;
     Ok(format!(
-        "Exported {} document(s) as {} into {} ({} pre-flight finding(s))",
+        "Exported {} document(s) as {} into {} ({} file(s); {} pre-flight finding(s) fixed or reported)",
         documents.len(),
         options.format.name(),
         folder.display(),
+        written.len(),
         report.finding_count()
     ))
 }

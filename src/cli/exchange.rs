@@ -1,18 +1,17 @@
 //! Exchange commands: `tagdesk export` (pre-flight, then files) and `tagdesk import`
 //! (annotated documents from other tools).
 
-use std::collections::HashSet;
 use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use clap::{Args, ValueEnum};
 
-use crate::formats::atomic::write_atomically;
 use crate::formats::exchange::{self, ExchangeFormat, ImportOptions};
-use crate::formats::export::{self, Columns, ExportFormat, ExportOptions, OffsetUnit, TagScheme};
+use crate::formats::export::{
+    self, Columns, Destination, ExportFormat, ExportOptions, OffsetUnit, TagScheme,
+};
 use crate::formats::{import, preflight, project as project_file};
-use crate::model::{Edit, Project, Schema};
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum ExportFormatArg {
@@ -220,27 +219,12 @@ pub fn export(args: &ExportArgs, out: &mut dyn Write) -> Result<()> {
     }
     let documents = report.apply(&project, &options);
     let files = export::export(&project, &documents, &options)?;
-    if options.format.is_single_file() {
-        for file in &files {
-            write_atomically(&args.out, &file.bytes)
-                .with_context(|| format!("writing {}", args.out.display()))?;
-        }
+    let destination = if options.format.is_single_file() {
+        Destination::File(&args.out)
     } else {
-        if args.out.is_file() {
-            bail!(
-                "{} is a file; {} writes a folder",
-                args.out.display(),
-                options.format.name()
-            );
-        }
-        std::fs::create_dir_all(&args.out)
-            .with_context(|| format!("creating {}", args.out.display()))?;
-        for file in &files {
-            let path = args.out.join(&file.path);
-            write_atomically(&path, &file.bytes)
-                .with_context(|| format!("writing {}", path.display()))?;
-        }
-    }
+        Destination::Folder(&args.out)
+    };
+    export::write_files(&files, destination)?;
     let entities: usize = documents.iter().map(|d| d.entities.len()).sum();
     let events: usize = documents.iter().map(|d| d.events.len()).sum();
     writeln!(
@@ -279,117 +263,12 @@ pub fn import(args: &ImportArgs, out: &mut dyn Write) -> Result<()> {
     for note in &imported.notes {
         writeln!(out, "note: {note}")?;
     }
-    let mut edits = schema_edits(&project, imported.schema.as_ref(), &imported.documents)?;
-    if !edits.is_empty() && !args.add_labels {
-        let names: Vec<String> = edits
-            .iter()
-            .filter_map(|e| match e {
-                Edit::AddEntityLabel { label } => Some(format!("label {}", label.name)),
-                Edit::AddEventType { event_type } => {
-                    Some(format!("event type {}", event_type.name))
-                }
-                _ => None,
-            })
-            .collect();
-        bail!(
-            "the imported annotations need what the project schema lacks: {}; rerun with --add-labels to add them",
-            names.join(", ")
-        );
-    }
-    let known_hashes: HashSet<&str> = project.documents().iter().map(|d| d.text_hash()).collect();
-    let mut new_ids = HashSet::new();
-    let mut new_hashes = HashSet::new();
-    let (mut added, mut entities, mut events, mut relations) = (0, 0, 0, 0);
-    let mut index = project.documents().len();
-    for doc in imported.documents {
-        if known_hashes.contains(doc.text_hash()) || !new_hashes.insert(doc.text_hash().to_owned())
-        {
-            writeln!(
-                out,
-                "skipped {}: the project already has the same text",
-                doc.name()
-            )?;
-            continue;
-        }
-        let id = project.unique_document_id(doc.id(), &new_ids);
-        new_ids.insert(id.clone());
-        let doc = doc.with_id(id);
-        added += 1;
-        entities += doc.entities().len();
-        events += doc.events().len();
-        relations += doc.relations().len();
-        edits.push(Edit::AddDocument {
-            index,
-            document: Box::new(doc),
-        });
-        index += 1;
-    }
-    if added == 0 {
-        writeln!(out, "nothing to add")?;
-        return Ok(());
-    }
-    project.apply(Edit::Batch(edits))?;
-    project_file::save(&mut project, &args.project)?;
-    writeln!(
-        out,
-        "added {added} document(s) with {entities} entities, {events} events and {relations} relations to {}",
-        args.project.display()
-    )?;
-    Ok(())
-}
-
-/// The schema edits an import needs: for brat, every label and event type of
-/// `annotation.conf` the project lacks (with its roles); then, for anything still missing,
-/// [`import::schema_additions`]. Relation types cannot be added to a project yet, so missing
-/// ones are an error.
-fn schema_edits(
-    project: &Project,
-    conf: Option<&Schema>,
-    documents: &[crate::model::Document],
-) -> Result<Vec<Edit>> {
-    let mut schema = project.schema().clone();
-    let mut edits = Vec::new();
-    if let Some(conf) = conf {
+    if let Some(conf) = &imported.schema {
         let problems = conf.problems();
         if !problems.is_empty() {
             bail!("annotation.conf: {}", problems.join("; "));
         }
-        for label in &conf.entity_labels {
-            if schema.entity_label(&label.name).is_none()
-                && schema.event_type(&label.name).is_none()
-            {
-                schema.entity_labels.push(label.clone());
-                edits.push(Edit::AddEntityLabel {
-                    label: label.clone(),
-                });
-            }
-        }
-        for event_type in &conf.event_types {
-            if schema.event_type(&event_type.name).is_none()
-                && schema.entity_label(&event_type.name).is_none()
-            {
-                schema.event_types.push(event_type.clone());
-                edits.push(Edit::AddEventType {
-                    event_type: event_type.clone(),
-                });
-            }
-        }
     }
-    edits.extend(import::schema_additions(&schema, documents));
-    let mut missing: Vec<&str> = documents
-        .iter()
-        .flat_map(|d| d.relations())
-        .map(|r| r.relation_type.as_str())
-        .filter(|name| project.schema().relation_type(name).is_none())
-        .collect();
-    missing.sort_unstable();
-    missing.dedup();
-    if !missing.is_empty() {
-        bail!(
-            "the imported relations use relation types the project schema lacks ({}), and tagdesk \
-             cannot add relation types to a project yet; create the project with a schema that has them",
-            missing.join(", ")
-        );
-    }
-    Ok(edits)
+    let addition = import::plan_addition(&project, imported.documents, imported.schema.as_ref());
+    super::project::apply_addition(&mut project, &args.project, addition, args.add_labels, out)
 }

@@ -1,13 +1,13 @@
 //! Project commands: `tagdesk new|add|validate|stats|convert`.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
 use crate::formats::{import, project as project_file};
-use crate::model::{Edit, Project, Schema, Severity, Status};
+use crate::model::{Project, Schema, Severity, Status};
 
 pub fn new(
     path: &Path,
@@ -71,52 +71,6 @@ fn load_schema(path: &Path) -> Result<Schema> {
 pub fn add(path: &Path, paths: &[PathBuf], add_labels: bool, out: &mut dyn Write) -> Result<()> {
     let mut project = project_file::load(path)?;
     let imported = import::import_paths(paths)?;
-    let mut edits = import::schema_additions(project.schema(), &imported.documents);
-    if !edits.is_empty() && !add_labels {
-        let names: Vec<String> = edits
-            .iter()
-            .filter_map(|e| match e {
-                Edit::AddEntityLabel { label } => Some(format!("label {}", label.name)),
-                Edit::AddEventType { event_type } => {
-                    Some(format!("event type {}", event_type.name))
-                }
-                _ => None,
-            })
-            .collect();
-        bail!(
-            "the imported annotations use what the project schema lacks: {}; rerun with --add-labels to add them",
-            names.join(", ")
-        );
-    }
-    let known_hashes: HashSet<&str> = project.documents().iter().map(|d| d.text_hash()).collect();
-    let mut new_ids = HashSet::new();
-    let mut new_hashes = HashSet::new();
-    let (mut added, mut entities, mut events) = (0, 0, 0);
-    let mut index = project.documents().len();
-    for doc in imported.documents {
-        if known_hashes.contains(doc.text_hash()) || !new_hashes.insert(doc.text_hash().to_owned())
-        {
-            writeln!(
-                out,
-                "skipped {}: the project already has the same text",
-                doc.name()
-            )?;
-            continue;
-        }
-        let id = project.unique_document_id(doc.id(), &new_ids);
-        new_ids.insert(id.clone());
-        let doc = doc.with_id(id);
-        (added, entities, events) = (
-            added + 1,
-            entities + doc.entities().len(),
-            events + doc.events().len(),
-        );
-        edits.push(Edit::AddDocument {
-            index,
-            document: Box::new(doc),
-        });
-        index += 1;
-    }
     for skipped in &imported.skipped {
         writeln!(
             out,
@@ -124,15 +78,45 @@ pub fn add(path: &Path, paths: &[PathBuf], add_labels: bool, out: &mut dyn Write
             skipped.display()
         )?;
     }
-    if added == 0 {
+    let addition = import::plan_addition(&project, imported.documents, None);
+    apply_addition(&mut project, path, addition, add_labels, out)
+}
+
+/// Applies an import's [`import::Addition`] and saves, or explains what blocks it. Shared by
+/// `add` and `import`.
+pub fn apply_addition(
+    project: &mut Project,
+    path: &Path,
+    addition: import::Addition,
+    add_labels: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
+    if !addition.schema_changes.is_empty() && !add_labels {
+        bail!(
+            "the imported annotations use what the project schema lacks: {}; rerun with --add-labels to add them",
+            addition.schema_changes.join(", ")
+        );
+    }
+    for name in &addition.skipped {
+        writeln!(out, "skipped {name}: the project already has the same text")?;
+    }
+    if addition.added.is_empty() {
         writeln!(out, "nothing to add")?;
         return Ok(());
     }
-    project.apply(Edit::Batch(edits))?;
-    project_file::save(&mut project, path)?;
+    project.apply(addition.edit)?;
+    project_file::save(project, path)?;
+    let relations = if addition.relations > 0 {
+        format!(", {} relations", addition.relations)
+    } else {
+        String::new()
+    };
     writeln!(
         out,
-        "added {added} document(s) with {entities} entities and {events} events to {}",
+        "added {} document(s) with {} entities and {} events{relations} to {}",
+        addition.added.len(),
+        addition.entities,
+        addition.events,
         path.display()
     )?;
     Ok(())

@@ -19,8 +19,8 @@ use serde::Deserialize;
 
 use crate::model::{
     ArgTarget, Argument, Cardinality, DEFAULT_LABEL_COLOR, Document, Edit, Entity, EntityId,
-    EntityLabel, Event, EventId, EventType, Origin, Role, Schema, Source, SourceFormat, Span,
-    Status, TextIndex,
+    EntityLabel, Event, EventId, EventType, Origin, Project, RelationType, Role, Schema, Source,
+    SourceFormat, Span, Status, TextIndex,
 };
 
 /// The largest file tagdesk imports: 64 MiB, far above any article, small enough to hold.
@@ -500,6 +500,9 @@ fn import_jsonl(path: &Path, content: &str) -> Result<Vec<Document>, ImportError
         for (n, gold) in parsed.entities.into_iter().enumerate() {
             let id = EntityId(n as u32 + 1);
             let span = span(gold.start, gold.end, &format!("entity {}", n + 1))?;
+            if gold.label.trim().is_empty() {
+                return Err(err(format!("entity {} has an empty label", n + 1)));
+            }
             by_span.entry(span).or_insert(id);
             entities.push(Entity {
                 id,
@@ -511,6 +514,11 @@ fn import_jsonl(path: &Path, content: &str) -> Result<Vec<Document>, ImportError
         }
         let mut triggers: HashMap<Span, EventId> = HashMap::new();
         for (n, gold) in parsed.events.iter().enumerate() {
+            if gold.event_type.trim().is_empty()
+                || gold.arguments.iter().any(|a| a.role.trim().is_empty())
+            {
+                return Err(err(format!("event {} has an empty type or role", n + 1)));
+            }
             let trigger = span(
                 gold.trigger.start,
                 gold.trigger.end,
@@ -577,64 +585,185 @@ fn import_jsonl(path: &Path, content: &str) -> Result<Vec<Document>, ImportError
     Ok(documents)
 }
 
-/// The schema edits needed before `documents` fit `schema`: entity labels and event types
-/// they use that it lacks (labels grey, without hotkey; event roles as seen, any label, any
-/// count). Empty when they already fit.
-pub fn schema_additions(schema: &Schema, documents: &[Document]) -> Vec<Edit> {
-    let mut labels: Vec<&str> = Vec::new();
-    let mut event_roles: Vec<(&str, Vec<&str>)> = Vec::new();
-    let mut seen = HashSet::new();
-    for doc in documents {
-        for entity in doc.entities() {
-            if schema.entity_label(&entity.label).is_none() && seen.insert(entity.label.as_str()) {
-                labels.push(&entity.label);
+/// The schema edits needed before `documents` fit `schema`: first what a schema that came
+/// with the import (brat's `annotation.conf`) defines and `schema` lacks, then entity labels,
+/// event types and relation types the documents still use (labels grey, without hotkey; event
+/// roles as seen, any label, any count; relations between any labels). Empty when they fit.
+pub fn schema_additions(
+    schema: &Schema,
+    conf: Option<&Schema>,
+    documents: &[Document],
+) -> Vec<Edit> {
+    let mut schema = schema.clone();
+    let mut edits = Vec::new();
+    let mut add = |schema: &mut Schema, edit: Edit| {
+        match &edit {
+            Edit::AddEntityLabel { label } => schema.entity_labels.push(label.clone()),
+            Edit::AddEventType { event_type } => schema.event_types.push(event_type.clone()),
+            Edit::AddRelationType { relation_type } => {
+                schema.relation_types.push(relation_type.clone())
+            }
+            _ => {}
+        }
+        edits.push(edit);
+    };
+    let taken = |schema: &Schema, name: &str| {
+        schema.entity_label(name).is_some() || schema.event_type(name).is_some()
+    };
+    if let Some(conf) = conf {
+        for label in &conf.entity_labels {
+            if !taken(&schema, &label.name) {
+                add(
+                    &mut schema,
+                    Edit::AddEntityLabel {
+                        label: label.clone(),
+                    },
+                );
             }
         }
-        for event in doc.events() {
-            if schema.event_type(&event.event_type).is_some() {
-                continue;
+        for event_type in &conf.event_types {
+            if !taken(&schema, &event_type.name) {
+                add(
+                    &mut schema,
+                    Edit::AddEventType {
+                        event_type: event_type.clone(),
+                    },
+                );
             }
-            let roles = match event_roles.iter_mut().find(|(t, _)| *t == event.event_type) {
-                Some((_, roles)) => roles,
-                None => {
-                    event_roles.push((&event.event_type, Vec::new()));
-                    &mut event_roles.last_mut().expect("just pushed").1
-                }
-            };
-            for arg in &event.arguments {
-                if !roles.contains(&arg.role.as_str()) {
-                    roles.push(&arg.role);
-                }
+        }
+        for relation_type in &conf.relation_types {
+            if schema.relation_type(&relation_type.name).is_none() {
+                add(
+                    &mut schema,
+                    Edit::AddRelationType {
+                        relation_type: relation_type.clone(),
+                    },
+                );
             }
         }
     }
-    let mut edits: Vec<Edit> = labels
-        .into_iter()
-        .map(|name| Edit::AddEntityLabel {
-            label: EntityLabel {
-                name: name.to_owned(),
-                description: String::new(),
-                color: DEFAULT_LABEL_COLOR,
-                hotkey: None,
-            },
+    for doc in documents {
+        for entity in doc.entities() {
+            if !taken(&schema, &entity.label) {
+                let label = EntityLabel {
+                    name: entity.label.clone(),
+                    description: String::new(),
+                    color: DEFAULT_LABEL_COLOR,
+                    hotkey: None,
+                };
+                add(&mut schema, Edit::AddEntityLabel { label });
+            }
+        }
+        for event in doc.events() {
+            if schema.event_type(&event.event_type).is_none() {
+                // Roles as every event of this type in the import uses them.
+                let mut roles: Vec<Role> = Vec::new();
+                for arg in documents
+                    .iter()
+                    .flat_map(|d| d.events())
+                    .filter(|e| e.event_type == event.event_type)
+                    .flat_map(|e| &e.arguments)
+                {
+                    if !roles.iter().any(|r| r.name == arg.role) {
+                        roles.push(Role {
+                            name: arg.role.clone(),
+                            labels: Vec::new(),
+                            count: Cardinality::ZeroOrMore,
+                        });
+                    }
+                }
+                let event_type = EventType {
+                    name: event.event_type.clone(),
+                    description: String::new(),
+                    color: DEFAULT_LABEL_COLOR,
+                    roles,
+                };
+                add(&mut schema, Edit::AddEventType { event_type });
+            }
+        }
+        for relation in doc.relations() {
+            if schema.relation_type(&relation.relation_type).is_none() {
+                let relation_type = RelationType {
+                    name: relation.relation_type.clone(),
+                    description: String::new(),
+                    from: Vec::new(),
+                    to: Vec::new(),
+                };
+                add(&mut schema, Edit::AddRelationType { relation_type });
+            }
+        }
+    }
+    edits
+}
+
+/// How imported documents join a project.
+#[derive(Debug)]
+pub struct Addition {
+    /// One edit: the schema additions, then every new document.
+    pub edit: Edit,
+    /// What the schema gains, as "label Person", "event type Report"…
+    pub schema_changes: Vec<String>,
+    /// Ids of the documents added.
+    pub added: Vec<String>,
+    /// Names of documents skipped because the project (or the import) already has their text.
+    pub skipped: Vec<String>,
+    pub entities: usize,
+    pub events: usize,
+    pub relations: usize,
+}
+
+/// Plans adding `documents` (and a schema that came with them) to `project`: unique ids, texts
+/// already present skipped, schema extended. Applying `edit` does it all as one undoable step.
+pub fn plan_addition(
+    project: &Project,
+    documents: Vec<Document>,
+    conf: Option<&Schema>,
+) -> Addition {
+    let mut edits = schema_additions(project.schema(), conf, &documents);
+    let schema_changes = edits
+        .iter()
+        .filter_map(|e| match e {
+            Edit::AddEntityLabel { label } => Some(format!("label {}", label.name)),
+            Edit::AddEventType { event_type } => Some(format!("event type {}", event_type.name)),
+            Edit::AddRelationType { relation_type } => {
+                Some(format!("relation type {}", relation_type.name))
+            }
+            _ => None,
         })
         .collect();
-    edits.extend(event_roles.into_iter().map(|(name, roles)| {
-        Edit::AddEventType {
-            event_type: EventType {
-                name: name.to_owned(),
-                description: String::new(),
-                color: DEFAULT_LABEL_COLOR,
-                roles: roles
-                    .into_iter()
-                    .map(|r| Role {
-                        name: r.to_owned(),
-                        labels: Vec::new(),
-                        count: Cardinality::ZeroOrMore,
-                    })
-                    .collect(),
-            },
+    let mut hashes: HashSet<String> = project
+        .documents()
+        .iter()
+        .map(|d| d.text_hash().to_owned())
+        .collect();
+    let mut ids = HashSet::new();
+    let mut addition = Addition {
+        edit: Edit::Batch(Vec::new()),
+        schema_changes,
+        added: Vec::new(),
+        skipped: Vec::new(),
+        entities: 0,
+        events: 0,
+        relations: 0,
+    };
+    let mut index = project.documents().len();
+    for doc in documents {
+        if !hashes.insert(doc.text_hash().to_owned()) {
+            addition.skipped.push(doc.name().to_owned());
+            continue;
         }
-    }));
-    edits
+        let id = project.unique_document_id(doc.id(), &ids);
+        ids.insert(id.clone());
+        addition.added.push(id.clone());
+        addition.entities += doc.entities().len();
+        addition.events += doc.events().len();
+        addition.relations += doc.relations().len();
+        edits.push(Edit::AddDocument {
+            index,
+            document: Box::new(doc.with_id(id)),
+        });
+        index += 1;
+    }
+    addition.edit = Edit::Batch(edits);
+    addition
 }

@@ -3,7 +3,7 @@
 
 use super::{
     ArgTarget, Document, Entity, EntityId, EntityLabel, Event, EventId, EventType, Project,
-    Relation, RelationId, Severity,
+    Relation, RelationId, RelationType, Severity,
 };
 
 /// One change to a project. Documents are named by id. Serialisable for the app's edit journal.
@@ -70,6 +70,13 @@ pub enum Edit {
     RemoveEventType {
         name: String,
     },
+    AddRelationType {
+        relation_type: RelationType,
+    },
+    /// Refused while a relation has the type.
+    RemoveRelationType {
+        name: String,
+    },
     /// Several edits applied as one: all or none, undone as one.
     Batch(Vec<Edit>),
 }
@@ -96,6 +103,8 @@ pub enum EditError {
     NotInSchema(String),
     #[error("the schema already has {0:?}")]
     AlreadyInSchema(String),
+    #[error("a label, event type or relation type needs a name")]
+    EmptyName,
     #[error("{0:?} is still used by annotations")]
     SchemaItemInUse(String),
     #[error("document {doc:?}: {message}")]
@@ -415,6 +424,36 @@ impl Project {
                 let event_type = self.schema.event_types.remove(pos);
                 Ok(Edit::AddEventType { event_type })
             }
+            Edit::AddRelationType { relation_type } => {
+                if relation_type.name.trim().is_empty() {
+                    return Err(EditError::EmptyName);
+                }
+                if self.schema.relation_type(&relation_type.name).is_some() {
+                    return Err(EditError::AlreadyInSchema(relation_type.name));
+                }
+                let name = relation_type.name.clone();
+                self.schema.relation_types.push(relation_type);
+                Ok(Edit::RemoveRelationType { name })
+            }
+            Edit::RemoveRelationType { name } => {
+                let Some(pos) = self
+                    .schema
+                    .relation_types
+                    .iter()
+                    .position(|t| t.name == name)
+                else {
+                    return Err(EditError::NotInSchema(format!("relation type {name:?}")));
+                };
+                if self
+                    .documents
+                    .iter()
+                    .any(|d| d.relations.iter().any(|r| r.relation_type == name))
+                {
+                    return Err(EditError::SchemaItemInUse(name));
+                }
+                let relation_type = self.schema.relation_types.remove(pos);
+                Ok(Edit::AddRelationType { relation_type })
+            }
         }
     }
 
@@ -426,6 +465,9 @@ impl Project {
     }
 
     fn check_new_schema_name(&self, name: &str) -> Result<(), EditError> {
+        if name.trim().is_empty() {
+            return Err(EditError::EmptyName);
+        }
         if self.schema.entity_label(name).is_some() || self.schema.event_type(name).is_some() {
             return Err(EditError::AlreadyInSchema(name.to_owned()));
         }

@@ -262,3 +262,36 @@ fn problems_locate_every_fault_by_document_and_offset() {
         "{all}"
     );
 }
+
+#[test]
+fn relation_types_can_be_added_and_schema_names_must_not_be_empty() {
+    let mut p = project();
+    let relation_type = RelationType {
+        name: "Family".into(),
+        description: String::new(),
+        from: Vec::new(),
+        to: Vec::new(),
+    };
+    let inverse = p
+        .apply(Edit::AddRelationType {
+            relation_type: relation_type.clone(),
+        })
+        .unwrap();
+    assert!(p.schema().relation_type("Family").is_some());
+    assert!(matches!(
+        p.apply(Edit::AddRelationType { relation_type }),
+        Err(EditError::AlreadyInSchema(_))
+    ));
+    p.apply(inverse).unwrap();
+    assert!(p.schema().relation_type("Family").is_none());
+    let blank = EntityLabel {
+        name: " ".into(),
+        description: String::new(),
+        color: DEFAULT_LABEL_COLOR,
+        hotkey: None,
+    };
+    assert_eq!(
+        p.apply(Edit::AddEntityLabel { label: blank }),
+        Err(EditError::EmptyName)
+    );
+}

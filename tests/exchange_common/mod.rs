@@ -75,16 +75,13 @@ pub fn marked_document(id: &str, source: &str) -> Document {
     )
 }
 
-/// A project holding `documents`, its schema extended with whatever they use.
-pub fn project_of(mut schema: Schema, documents: Vec<Document>) -> Project {
-    for edit in schema_additions(&schema, &documents) {
-        match edit {
-            Edit::AddEntityLabel { label } => schema.entity_labels.push(label),
-            Edit::AddEventType { event_type } => schema.event_types.push(event_type),
-            _ => {}
-        }
-    }
+/// A project holding all of `documents` (duplicate texts too), its schema extended with
+/// whatever they use.
+pub fn project_of(schema: Schema, documents: Vec<Document>) -> Project {
     let mut project = Project::new("test".into(), "tester".into(), schema);
+    for edit in schema_additions(project.schema(), None, &documents) {
+        project.apply(edit).expect("schema additions apply");
+    }
     for (index, document) in documents.into_iter().enumerate() {
         project
             .apply(Edit::AddDocument {

@@ -20,7 +20,7 @@ mod hf;
 mod label_studio;
 mod spacy;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 pub use brat::{EXTRA_META_KEY as BRAT_EXTRA_META_KEY, annotation_conf, brat_name, extra_targets};
 pub(crate) use conll::token_range;
@@ -170,8 +170,54 @@ pub struct OutputFile {
     pub bytes: Vec<u8>,
 }
 
+/// Where an export's files go: one file (single-file formats from the command line, where
+/// `--out` names it) or a folder (everything else, and the app, which picks a folder).
+#[derive(Clone, Copy, Debug)]
+pub enum Destination<'p> {
+    File(&'p Path),
+    Folder(&'p Path),
+}
+
+/// Writes the files of an export, each atomically (see
+/// [`crate::formats::atomic::write_atomically`]), creating folders as needed. Returns the paths
+/// written.
+pub fn write_files(
+    files: &[OutputFile],
+    destination: Destination,
+) -> Result<Vec<PathBuf>, ExportError> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| ExportError::Write { path, source }
+    };
+    let mut written = Vec::with_capacity(files.len());
+    for file in files {
+        let path = match destination {
+            Destination::File(path) => path.to_path_buf(),
+            Destination::Folder(folder) => {
+                if folder.is_file() {
+                    return Err(ExportError::NotAFolder(folder.to_path_buf()));
+                }
+                folder.join(&file.path)
+            }
+        };
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(io(parent))?;
+        }
+        crate::formats::atomic::write_atomically(&path, &file.bytes).map_err(io(&path))?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
+    #[error("{}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{} is a file; this format writes a folder", .0.display())]
+    NotAFolder(PathBuf),
     #[error("document {doc:?}: span {span} lies outside its text")]
     SpanOutsideText { doc: String, span: Span },
     #[error("could not encode JSON: {0}")]
