@@ -1,8 +1,11 @@
 //! CoNLL-style token files: one token per line with its tag, a blank line after each
-//! sentence, and `-DOCSTART- -X- -X- O` before each document.
+//! sentence, and `-DOCSTART- -X- O O` before each document: the separator spaCy's
+//! `spacy convert --converter ner` splits documents on (with CoNLL-2003's own
+//! `-DOCSTART- -X- -X- O` it keeps each separator as a one-token document); readers that skip
+//! lines starting with `-DOCSTART-` (Hugging Face's conll2003 script, flair) skip it too.
 //!
 //! ```text
-//! -DOCSTART- -X- -X- O
+//! -DOCSTART- -X- O O
 //!
 //! EU B-ORG
 //! rejects O
@@ -52,7 +55,7 @@ pub enum Columns {
 }
 
 /// The separator line written before each document.
-pub const DOCSTART: &str = "-DOCSTART- -X- -X- O";
+pub const DOCSTART: &str = "-DOCSTART- -X- O O";
 
 /// The start of the line that records a document's exact text.
 pub const TEXT_COMMENT: &str = "# text = ";
