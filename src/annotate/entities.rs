@@ -403,7 +403,11 @@ fn relative_start(doc: &Doc, i: usize) -> usize {
 
 /// `two-day`, `five-year`, `52-year-old`: a number joined to a date unit.
 fn is_compound_age_or_period(doc: &Doc, word: &str) -> bool {
-    if !word.ends_with(['y', 'k', 'h', 'r', 'e', 'd']) {
+    let bytes = word.as_bytes();
+    let unit_end = bytes
+        .last()
+        .is_some_and(|b| matches!(b, b'y' | b'k' | b'h' | b'r' | b'e' | b'd'));
+    if bytes.len() < 5 || !unit_end || !bytes.contains(&b'-') {
         return false;
     }
     let word = word.strip_suffix("-old").unwrap_or(word);
@@ -860,48 +864,48 @@ impl Names<'_, '_> {
             out.push(Candidate::new((a, b), label, "gazetteer-extension", 0.5, 2));
             return;
         }
-        let word = doc.word(a);
+        let speech = doc.infos.get(b).is_some_and(|i| i.has(flag::SPEECH))
+            || (1..=2).any(|d| {
+                a.checked_sub(d).is_some_and(|k| {
+                    doc.infos[k].has(flag::SPEECH) && doc.tokens[k].case == Case::Lower
+                })
+            });
+        let place_before =
+            matches!(before, Some((info, Case::Lower)) if info.has(flag::PLACE_PREP));
+        // `is_common` needs a pass over the document: ask it only when a label could follow.
         if len == 1 {
             // A hashtag is a topic unless a lexicon or a rule above knows it.
             let hashtag = doc.tokens[a].kind == TokenKind::Tag;
-            if initial || hashtag || infos[0].head.is_some() || self.is_common(a) {
+            if initial || hashtag || infos[0].head.is_some() {
                 return;
             }
-            if infos[0].has(flag::FIRST_NAME) {
+            let first_name = infos[0].has(flag::FIRST_NAME);
+            let upper = doc.tokens[a].case == Case::Upper;
+            if !(first_name || upper || (speech || place_before) && all_title) || self.is_common(a)
+            {
+                return;
+            }
+            if first_name {
                 out.push(Candidate::new((a, b), "PER", "first-name", 0.5, 1));
                 return;
             }
-            if doc.tokens[a].case == Case::Upper {
-                let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+            if upper {
+                let letters = doc.word(a).chars().filter(|c| c.is_alphabetic()).count();
                 if (2..=6).contains(&letters) && infos[0].flags == 0 {
                     out.push(Candidate::new((a, b), "ORG", "acronym", 0.5, 1));
                 }
                 return;
             }
         }
-        let speech_after = doc.infos.get(b).is_some_and(|i| i.has(flag::SPEECH));
-        let speech_before = (1..=2).any(|d| {
-            a.checked_sub(d).is_some_and(|k| {
-                doc.infos[k].has(flag::SPEECH) && doc.tokens[k].case == Case::Lower
-            })
-        });
         let name_like = all_title && (a..b).all(|k| !self.is_common(k));
-        if (speech_after || speech_before) && len <= 3 && name_like {
+        if !name_like {
+            return;
+        }
+        if speech && len <= 3 {
             out.push(Candidate::new((a, b), "PER", "speech", 0.6, 1));
-            return;
-        }
-        if let Some((info, Case::Lower)) = before
-            && info.has(flag::PLACE_PREP)
-            && len <= 3
-            && name_like
-        {
+        } else if place_before && len <= 3 {
             out.push(Candidate::new((a, b), "GPE", "place-context", 0.4, 1));
-            return;
-        }
-        if len >= 2 && !name_like {
-            return;
-        }
-        if len >= 2 {
+        } else if len >= 2 {
             out.push(Candidate::new((a, b), "PER", "capitalised", 0.35, 1));
         }
     }
