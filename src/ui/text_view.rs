@@ -79,6 +79,8 @@ pub struct TextViewState {
     pub selection: Selection,
     /// Char to bring into view on the next frame.
     pub scroll_to: Option<usize>,
+    /// The first paragraph drawn last frame (how far the view has scrolled).
+    pub first_visible: usize,
 }
 
 impl TextViewState {
@@ -202,6 +204,7 @@ pub fn text_view_ui(
                 top += h;
             }
 
+            state.first_visible = placed.first().map_or(0, |p| p.index);
             let painter = ui.painter_at(content);
             let geometry = Geometry { glyph_height };
             let visible_entities = |status: Status| match status {
