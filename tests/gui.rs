@@ -529,3 +529,68 @@ fn the_export_dialog_shows_the_pre_flight_and_writes_the_files() {
             .starts_with("Exported 1 document(s) as spaCy JSONL")
     );
 }
+
+#[test]
+fn a_failed_save_is_shown_and_loses_nothing() {
+    let recovery = tempfile::tempdir().unwrap();
+    let mut harness = sample_harness(recovery.path());
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("work");
+    std::fs::create_dir(&folder).unwrap();
+    let path = folder.join("p.tagdesk.ron");
+    harness.state_mut().save_to(&path).unwrap();
+    press(&mut harness, Modifiers::NONE, Key::Tab, 1);
+    press(&mut harness, Modifiers::NONE, Key::Enter, 1);
+    let edited = harness.state().project().documents().to_vec();
+    std::fs::remove_dir_all(&folder).unwrap(); // the folder vanished (unplugged drive…)
+    press(&mut harness, Modifiers::COMMAND, Key::S, 1);
+    let Some(Modal::Error(message)) = harness.state().modal() else {
+        panic!("the error is shown")
+    };
+    assert!(
+        message.contains("Not saved — your work is still here"),
+        "{message}"
+    );
+    assert!(harness.state().is_dirty());
+    assert_eq!(harness.state().project().documents(), edited.as_slice());
+    harness.get_by_label("OK").click();
+    harness.run();
+    assert!(harness.state().modal().is_none());
+}
+
+#[test]
+fn pre_annotation_can_be_cancelled() {
+    let recovery = tempfile::tempdir().unwrap();
+    let articles = tempfile::tempdir().unwrap();
+    for name in [
+        "diplomacy-korea-uk-talks.txt",
+        "trade-tariffs-g20.txt",
+        "crime-port-smuggling-arrests.txt",
+    ] {
+        std::fs::copy(
+            Path::new("assets/samples").join(name),
+            articles.path().join(name),
+        )
+        .unwrap();
+    }
+    let mut app = app(recovery.path());
+    app.open_path(articles.path());
+    assert_eq!(app.project().documents().len(), 3);
+    app.cancel_job();
+    assert_eq!(app.is_busy(), None);
+    assert!(app.status().unwrap().contains("cancelled"));
+    // Nothing half-applied: every document is either untouched or fully pre-annotated, and
+    // running it again fills in the rest.
+    app.run(tagdesk::app::Action::PreAnnotateAll);
+    assert!(
+        app.is_busy().is_some(),
+        "a progress bar is shown while it runs"
+    );
+    app.wait_for_jobs();
+    assert!(
+        app.project()
+            .documents()
+            .iter()
+            .all(|d| d.entities().iter().any(|e| e.status == Status::Suggested))
+    );
+}
