@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind, StartKind};
 
 /// A multiply-rotate hash over 8-byte words (as rustc's FxHash): the word map is hit once
 /// per token, and std's SipHash costs more than the rest of the lookup for short keys. Not
@@ -181,6 +181,8 @@ pub(crate) struct Lexicon {
     pub triggers: Vec<Vec<Trigger>>,
     pub gazetteer: AhoCorasick,
     pub gazetteer_entries: Vec<GazetteerEntry>,
+    /// Bytes that begin some gazetteer name: only tokens starting with one are searched.
+    name_starts: [bool; 256],
 }
 
 const GAZETTEERS: &[(&str, Label, &str)] = &[
@@ -423,8 +425,10 @@ impl Lexicon {
         }
         let mut patterns = Vec::new();
         let mut gazetteer_entries = Vec::new();
+        let mut name_starts = [false; 256];
         for &(source, label, file) in GAZETTEERS {
             for name in entries(file) {
+                name_starts[usize::from(name.as_bytes()[0])] = true;
                 patterns.push(name);
                 gazetteer_entries.push(GazetteerEntry { label, source });
             }
@@ -432,6 +436,7 @@ impl Lexicon {
         let gazetteer = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
             .kind(Some(AhoCorasickKind::DFA))
+            .start_kind(StartKind::Anchored)
             .build(&patterns)
             .expect("the gazetteer patterns are a fixed, valid set");
         Self {
@@ -439,7 +444,13 @@ impl Lexicon {
             triggers,
             gazetteer,
             gazetteer_entries,
+            name_starts,
         }
+    }
+
+    /// True when a gazetteer name may begin with this byte.
+    pub(crate) fn starts_name(&self, byte: u8) -> bool {
+        self.name_starts[usize::from(byte)]
     }
 
     /// What the rules know about a token's text (a hashtag or mention without its sign).

@@ -93,7 +93,7 @@ impl Engine {
     /// Proposes entities and events for `text`.
     pub fn annotate(&self, text: &str) -> Proposals {
         let doc = Doc::new(text, &self.lexicon);
-        let mut candidates = Vec::new();
+        let mut candidates = Vec::with_capacity(doc.tokens.len() / 4);
         if let Some(dictionary) = &self.dictionary {
             dictionary.find(&doc, &mut candidates);
         }

@@ -230,7 +230,18 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             (true, _) => Gap::Blank,
         };
         let (start_byte, start_char) = (cur.byte, cur.char);
-        let kind = scan_token(&mut cur, first);
+        let kind = match plain_ascii_word(text.as_bytes(), start_byte) {
+            Some(end) => {
+                cur.char += end - start_byte;
+                cur.byte = end;
+                if first.is_ascii_digit() {
+                    TokenKind::Number
+                } else {
+                    TokenKind::Word
+                }
+            }
+            None => scan_token(&mut cur, first),
+        };
         let bytes = start_byte..cur.byte;
         let case = case_of(&text[bytes.clone()]);
         tokens.push(Token {
@@ -245,6 +256,26 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         });
     }
     tokens
+}
+
+/// The end of a token of ASCII letters and digits at `start`, when what follows can neither
+/// join it nor belong to it (a space, a line break, a comma or bracket after a word): the
+/// common case, decided without the general rules of [`scan_token`].
+#[inline]
+fn plain_ascii_word(bytes: &[u8], start: usize) -> Option<usize> {
+    let mut end = start;
+    while end < bytes.len() && bytes[end].is_ascii_alphanumeric() {
+        end += 1;
+    }
+    if end == start {
+        return None;
+    }
+    let last_is_digit = bytes[end - 1].is_ascii_digit();
+    match bytes.get(end) {
+        None | Some(b' ' | b'\n' | b'\t' | b'\r' | b';' | b')' | b'"' | b'?' | b'!') => Some(end),
+        Some(b',') if !last_is_digit => Some(end),
+        _ => None,
+    }
 }
 
 /// Advances the cursor over one token starting with `first`, and says what it was.
@@ -386,6 +417,9 @@ fn scan_word(cur: &mut Cursor) {
         let Some(next) = cur.peek() else {
             return;
         };
+        if next.is_ascii_whitespace() {
+            return;
+        }
         let after = cur.peek_nth(1);
         let prev = cur.text[..cur.byte].chars().next_back();
         let joins = if is_hyphen(next) || next == '_' {
@@ -480,24 +514,25 @@ pub fn sentences(text: &str, tokens: &[Token]) -> Vec<Sentence> {
         let token = &tokens[i];
         if i > start && token.gap >= Gap::Newline {
             let prev = &tokens[i - 1];
-            let prev_ends = is_terminal(first_char(prev)) || is_closer(first_char(prev));
+            let prev_ends = prev.kind == TokenKind::Punct
+                && (is_terminal(first_char(prev)) || is_closer(first_char(prev)));
             let wrapped = token.gap == Gap::Newline && !prev_ends && starts_lower(token);
             if !wrapped {
                 push(start..i, &mut out);
                 start = i;
             }
         }
-        let word = token.text(text);
-        let ends_sentence = if token.kind == TokenKind::Punct && is_terminal(first_char(token)) {
-            true
-        } else {
-            token.kind == TokenKind::Word
-                && word.len() > 1
-                && word.ends_with('.')
-                && !PREFIX_ABBREVIATIONS.contains(&word)
-                && tokens
-                    .get(i + 1)
-                    .is_some_and(|next| SENTENCE_STARTERS.contains(&next.text(text)))
+        let ends_sentence = match token.kind {
+            TokenKind::Punct => is_terminal(first_char(token)),
+            TokenKind::Word if token.bytes.len() > 1 => {
+                let word = token.text(text);
+                word.ends_with('.')
+                    && !PREFIX_ABBREVIATIONS.contains(&word)
+                    && tokens
+                        .get(i + 1)
+                        .is_some_and(|next| SENTENCE_STARTERS.contains(&next.text(text)))
+            }
+            _ => false,
         };
         if ends_sentence {
             let mut end = i + 1;

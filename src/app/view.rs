@@ -216,7 +216,12 @@ impl TagdeskApp {
                             Some(true) => button.selected(true),
                             _ => button,
                         };
-                        if ui.add(button).clicked() {
+                        let enabled = match action {
+                            Action::Undo => self.history.can_undo(),
+                            Action::Redo => self.history.can_redo(),
+                            _ => true,
+                        };
+                        if ui.add_enabled(enabled, button).clicked() {
                             self.run(action);
                         }
                         if action == Action::OpenProject {
