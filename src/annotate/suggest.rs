@@ -13,7 +13,7 @@
 //! Existing annotations are never changed.
 
 use crate::model::{
-    ArgTarget, Argument, Document, Edit, Entity, EntityId, Event, Origin, Schema, Status,
+    ArgTarget, Argument, Document, Edit, Entity, EntityId, Event, Origin, Schema, Span, Status,
 };
 
 use super::Proposals;
@@ -23,52 +23,49 @@ pub const ENGINE_NAME: &str = "tagdesk-rules";
 
 /// One [`Edit::Batch`] adding `proposals` to `doc` as suggestions (see the module docs for
 /// what is skipped). Labels and event types must exist in the project's schema: filter with
-/// [`Proposals::fit_schema`] first.
+/// [`Proposals::fit_schema`] first. Lookups go through span-sorted indexes, so a long document
+/// with tens of thousands of annotations is handled in milliseconds.
 pub fn suggestion_edit(doc: &Document, proposals: &Proposals) -> Edit {
     let doc_id = doc.id().to_owned();
-    let mut edits = Vec::new();
+    let entities = SpanIndex::new(doc.entities().iter().map(|e| (e.span, e)));
     let mut next_entity = doc.next_entity_id().0;
     let mut ids: Vec<Option<EntityId>> = Vec::with_capacity(proposals.entities.len());
+    let mut new_entities = Vec::new();
     for proposed in &proposals.entities {
-        let same = doc
-            .entities()
+        let existing = entities.overlapping(proposed.span);
+        if let Some(same) = existing
             .iter()
-            .find(|e| e.span == proposed.span && e.label == proposed.label);
-        if let Some(existing) = same {
-            ids.push((existing.status != Status::Rejected).then_some(existing.id));
+            .find(|e| e.span == proposed.span && e.label == proposed.label)
+        {
+            ids.push((same.status != Status::Rejected).then_some(same.id));
             continue;
         }
-        let blocked = doc
-            .entities()
-            .iter()
-            .any(|e| e.status != Status::Rejected && e.span.overlaps(proposed.span));
-        if blocked {
+        if existing.iter().any(|e| e.status != Status::Rejected) {
             ids.push(None);
             continue;
         }
         let id = EntityId(next_entity);
         next_entity += 1;
         ids.push(Some(id));
-        edits.push(Edit::AddEntity {
-            doc: doc_id.clone(),
-            entity: Entity {
-                id,
-                span: proposed.span,
-                label: proposed.label.clone(),
-                origin: Origin::Auto {
-                    engine: ENGINE_NAME.to_owned(),
-                    rule: proposed.rule.clone(),
-                    score: proposed.score,
-                },
-                status: Status::Suggested,
+        new_entities.push(Entity {
+            id,
+            span: proposed.span,
+            label: proposed.label.clone(),
+            origin: Origin::Auto {
+                engine: ENGINE_NAME.to_owned(),
+                rule: proposed.rule.clone(),
+                score: proposed.score,
             },
+            status: Status::Suggested,
         });
     }
+    let events = SpanIndex::new(doc.events().iter().map(|e| (e.trigger, e)));
     let mut next_event = doc.next_event_id().0;
+    let mut new_events = Vec::new();
     for proposed in &proposals.events {
-        let skip = doc.events().iter().any(|e| {
+        let skip = events.overlapping(proposed.trigger).iter().any(|e| {
             (e.trigger == proposed.trigger && e.event_type == proposed.event_type)
-                || (e.status != Status::Rejected && e.trigger.overlaps(proposed.trigger))
+                || e.status != Status::Rejected
         });
         if skip {
             continue;
@@ -84,24 +81,63 @@ pub fn suggestion_edit(doc: &Document, proposals: &Proposals) -> Edit {
                 })
             })
             .collect();
-        edits.push(Edit::AddEvent {
-            doc: doc_id.clone(),
-            event: Event {
-                id: crate::model::EventId(next_event),
-                event_type: proposed.event_type.clone(),
-                trigger: proposed.trigger,
-                arguments,
-                origin: Origin::Auto {
-                    engine: ENGINE_NAME.to_owned(),
-                    rule: proposed.rule.clone(),
-                    score: proposed.score,
-                },
-                status: Status::Suggested,
+        new_events.push(Event {
+            id: crate::model::EventId(next_event),
+            event_type: proposed.event_type.clone(),
+            trigger: proposed.trigger,
+            arguments,
+            origin: Origin::Auto {
+                engine: ENGINE_NAME.to_owned(),
+                rule: proposed.rule.clone(),
+                score: proposed.score,
             },
+            status: Status::Suggested,
         });
         next_event += 1;
     }
+    let mut edits = Vec::new();
+    if !new_entities.is_empty() {
+        edits.push(Edit::AddEntities {
+            doc: doc_id.clone(),
+            entities: new_entities,
+        });
+    }
+    if !new_events.is_empty() {
+        edits.push(Edit::AddEvents {
+            doc: doc_id,
+            events: new_events,
+        });
+    }
     Edit::Batch(edits)
+}
+
+/// Annotations sorted by span start, to find those overlapping a span in O(log n + k).
+struct SpanIndex<'d, T> {
+    items: Vec<(Span, &'d T)>,
+    longest: usize,
+}
+
+impl<'d, T> SpanIndex<'d, T> {
+    fn new(items: impl Iterator<Item = (Span, &'d T)>) -> Self {
+        let mut items: Vec<(Span, &'d T)> = items.collect();
+        items.sort_by_key(|(span, _)| span.start);
+        let longest = items.iter().map(|(span, _)| span.len()).max().unwrap_or(0);
+        Self { items, longest }
+    }
+
+    /// Items sharing at least one char with `span`.
+    fn overlapping(&self, span: Span) -> Vec<&'d T> {
+        // Only an item starting at most `longest` chars before `span` can reach into it.
+        let from = self
+            .items
+            .partition_point(|(s, _)| s.start + self.longest <= span.start);
+        let to = self.items.partition_point(|(s, _)| s.start < span.end);
+        self.items[from..to.max(from)]
+            .iter()
+            .filter(|(s, _)| s.overlaps(span))
+            .map(|(_, item)| *item)
+            .collect()
+    }
 }
 
 impl Proposals {

@@ -504,18 +504,20 @@ impl TagdeskApp {
             Status::Rejected
         };
         let doc_id = doc.id().to_owned();
-        let mut edits: Vec<Edit> = doc
+        let entities: Vec<Entity> = doc
             .entities()
             .iter()
             .filter(|e| e.status == Status::Suggested)
-            .map(|e| Edit::ReplaceEntity {
-                doc: doc_id.clone(),
-                entity: Entity {
-                    status,
-                    ..e.clone()
-                },
+            .map(|e| Entity {
+                status,
+                ..e.clone()
             })
             .collect();
+        let mut count = entities.len();
+        let mut edits = vec![Edit::ReplaceEntities {
+            doc: doc_id.clone(),
+            entities,
+        }];
         edits.extend(
             doc.events()
                 .iter()
@@ -528,7 +530,7 @@ impl TagdeskApp {
                     },
                 }),
         );
-        let count = edits.len();
+        count += edits.len() - 1;
         if self.apply(Edit::Batch(edits)) {
             self.report(format!(
                 "{} {count} suggestion(s)",
@@ -573,10 +575,11 @@ impl TagdeskApp {
         } else {
             vec![self.current]
         };
-        let mut edits = Vec::new();
+        let (mut edits, mut count) = (Vec::new(), 0);
         for index in targets {
             let doc = &self.project.documents()[index];
             let mut next = doc.next_entity_id().0;
+            let mut entities = Vec::new();
             for span in selection::occurrences(doc, &needle) {
                 if doc
                     .entities()
@@ -593,13 +596,16 @@ impl TagdeskApp {
                     status: Status::Accepted,
                 };
                 next += 1;
-                edits.push(Edit::AddEntity {
+                entities.push(entity);
+            }
+            if !entities.is_empty() {
+                count += entities.len();
+                edits.push(Edit::AddEntities {
                     doc: doc.id().to_owned(),
-                    entity,
+                    entities,
                 });
             }
         }
-        let count = edits.len();
         if count == 0 {
             self.report(format!("Every “{needle}” is already labelled {label}"));
         } else if self.apply(Edit::Batch(edits)) {

@@ -1,6 +1,8 @@
 //! Every change to a project is an [`Edit`]. Applying one returns its inverse, which is how
 //! [`History`] undoes and redoes without snapshotting the project.
 
+use std::collections::{HashMap, HashSet};
+
 use super::{
     ArgTarget, Document, Entity, EntityId, EntityLabel, Event, EventId, EventType, Project,
     Relation, RelationId, RelationType, Severity,
@@ -23,6 +25,32 @@ pub enum Edit {
     AddEntity {
         doc: String,
         entity: Entity,
+    },
+    /// Many entities at once (pre-annotation, label-all): one sort instead of one insertion
+    /// each, so a long document's suggestions apply without a pause.
+    AddEntities {
+        doc: String,
+        entities: Vec<Entity>,
+    },
+    /// Refused while an event or relation points to one of them.
+    RemoveEntities {
+        doc: String,
+        ids: Vec<EntityId>,
+    },
+    /// Replaces many entities by id at once (accept or reject all).
+    ReplaceEntities {
+        doc: String,
+        entities: Vec<Entity>,
+    },
+    /// Many events at once; arguments may point to entities and to events of the same batch.
+    AddEvents {
+        doc: String,
+        events: Vec<Event>,
+    },
+    /// Refused while an event outside the removed ones points to one of them.
+    RemoveEvents {
+        doc: String,
+        ids: Vec<EventId>,
     },
     /// Refused while an event or relation points to the entity: see [`Edit::remove_entity`].
     RemoveEntity {
@@ -279,6 +307,143 @@ impl Project {
                 let entity = d.entities.remove(pos);
                 Ok(Edit::AddEntity { doc, entity })
             }
+            Edit::AddEntities { doc, entities } => {
+                for entity in &entities {
+                    self.check_entity(&doc, entity)?;
+                }
+                let d = self.doc_mut(&doc)?;
+                let mut ids: HashSet<EntityId> = d.entities.iter().map(|e| e.id).collect();
+                if let Some(e) = entities.iter().find(|e| !ids.insert(e.id)) {
+                    return Err(EditError::IdTaken {
+                        doc,
+                        what: e.id.to_string(),
+                    });
+                }
+                let added = entities.iter().map(|e| e.id).collect();
+                d.entities.extend(entities);
+                d.entities.sort_by_key(|e| (e.span, e.id));
+                Ok(Edit::RemoveEntities { doc, ids: added })
+            }
+            Edit::RemoveEntities { doc, ids } => {
+                let d = self.doc_mut(&doc)?;
+                let wanted: HashSet<EntityId> = ids.iter().copied().collect();
+                let present = d.entities.iter().filter(|e| wanted.contains(&e.id)).count();
+                if present != ids.len() {
+                    return Err(EditError::NotFound {
+                        doc,
+                        what: "one of the entities (or one listed twice)".to_owned(),
+                    });
+                }
+                let user = d
+                    .events
+                    .iter()
+                    .find(|e| {
+                        e.arguments.iter().any(
+                            |a| matches!(a.target, ArgTarget::Entity(id) if wanted.contains(&id)),
+                        )
+                    })
+                    .map(|e| e.id.to_string())
+                    .or_else(|| {
+                        d.relations
+                            .iter()
+                            .find(|r| wanted.contains(&r.from) || wanted.contains(&r.to))
+                            .map(|r| r.id.to_string())
+                    });
+                if let Some(user) = user {
+                    return Err(EditError::InUse {
+                        doc,
+                        what: "an entity".to_owned(),
+                        user,
+                    });
+                }
+                let (removed, kept) = std::mem::take(&mut d.entities)
+                    .into_iter()
+                    .partition(|e| wanted.contains(&e.id));
+                d.entities = kept;
+                Ok(Edit::AddEntities {
+                    doc,
+                    entities: removed,
+                })
+            }
+            Edit::ReplaceEntities { doc, entities } => {
+                for entity in &entities {
+                    self.check_entity(&doc, entity)?;
+                }
+                let d = self.doc_mut(&doc)?;
+                let present: HashSet<EntityId> = d.entities.iter().map(|e| e.id).collect();
+                if let Some(e) = entities.iter().find(|e| !present.contains(&e.id)) {
+                    return Err(EditError::NotFound {
+                        doc,
+                        what: e.id.to_string(),
+                    });
+                }
+                let mut new: HashMap<EntityId, Entity> =
+                    entities.into_iter().map(|e| (e.id, e)).collect();
+                let mut old = Vec::with_capacity(new.len());
+                for slot in &mut d.entities {
+                    if let Some(entity) = new.remove(&slot.id) {
+                        old.push(std::mem::replace(slot, entity));
+                    }
+                }
+                d.entities.sort_by_key(|e| (e.span, e.id));
+                Ok(Edit::ReplaceEntities { doc, entities: old })
+            }
+            Edit::AddEvents { doc, events } => {
+                let d = self
+                    .document(&doc)
+                    .ok_or_else(|| EditError::NoDocument(doc.clone()))?;
+                let entity_ids: HashSet<EntityId> = d.entities.iter().map(|e| e.id).collect();
+                let mut event_ids: HashSet<EventId> = d.events.iter().map(|e| e.id).collect();
+                if let Some(e) = events.iter().find(|e| !event_ids.insert(e.id)) {
+                    return Err(EditError::IdTaken {
+                        doc,
+                        what: e.id.to_string(),
+                    });
+                }
+                for event in &events {
+                    self.check_event_with(&doc, event, |target| match target {
+                        ArgTarget::Entity(id) => entity_ids.contains(&id),
+                        ArgTarget::Event(id) => id != event.id && event_ids.contains(&id),
+                    })?;
+                }
+                let added = events.iter().map(|e| e.id).collect();
+                let d = self.doc_mut(&doc)?;
+                d.events.extend(events);
+                d.events.sort_by_key(|e| (e.trigger, e.id));
+                Ok(Edit::RemoveEvents { doc, ids: added })
+            }
+            Edit::RemoveEvents { doc, ids } => {
+                let d = self.doc_mut(&doc)?;
+                let wanted: HashSet<EventId> = ids.iter().copied().collect();
+                let present = d.events.iter().filter(|e| wanted.contains(&e.id)).count();
+                if present != ids.len() {
+                    return Err(EditError::NotFound {
+                        doc,
+                        what: "one of the events (or one listed twice)".to_owned(),
+                    });
+                }
+                let user = d.events.iter().find(|e| {
+                    !wanted.contains(&e.id)
+                        && e.arguments.iter().any(
+                            |a| matches!(a.target, ArgTarget::Event(id) if wanted.contains(&id)),
+                        )
+                });
+                if let Some(user) = user {
+                    return Err(EditError::InUse {
+                        doc,
+                        what: "an event".to_owned(),
+                        user: user.id.to_string(),
+                    });
+                }
+                let (removed, kept) = std::mem::take(&mut d.events)
+                    .into_iter()
+                    .partition(|e| wanted.contains(&e.id));
+                d.events = kept;
+                Ok(Edit::AddEvents {
+                    doc,
+                    events: removed,
+                })
+            }
             Edit::ReplaceEntity { doc, entity } => {
                 self.check_entity(&doc, &entity)?;
                 let d = self.doc_mut(&doc)?;
@@ -497,6 +662,22 @@ impl Project {
         let d = self
             .document(doc)
             .ok_or_else(|| EditError::NoDocument(doc.to_owned()))?;
+        self.check_event_with(doc, event, |target| match target {
+            ArgTarget::Entity(id) => d.entity(id).is_some(),
+            ArgTarget::Event(id) => id != event.id && d.event(id).is_some(),
+        })
+    }
+
+    /// Checks an event's type, trigger and arguments; `exists` says whether a target resolves.
+    fn check_event_with(
+        &self,
+        doc: &str,
+        event: &Event,
+        exists: impl Fn(ArgTarget) -> bool,
+    ) -> Result<(), EditError> {
+        let d = self
+            .document(doc)
+            .ok_or_else(|| EditError::NoDocument(doc.to_owned()))?;
         if self.schema.event_type(&event.event_type).is_none() {
             return Err(EditError::NotInSchema(format!(
                 "event type {:?}",
@@ -511,11 +692,7 @@ impl Project {
                 message: format!("event {} trigger: {e}", event.id),
             })?;
         for arg in &event.arguments {
-            let exists = match arg.target {
-                ArgTarget::Entity(id) => d.entity(id).is_some(),
-                ArgTarget::Event(id) => id != event.id && d.event(id).is_some(),
-            };
-            if !exists {
+            if !exists(arg.target) {
                 return Err(EditError::NotFound {
                     doc: doc.to_owned(),
                     what: format!(

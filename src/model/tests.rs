@@ -295,3 +295,127 @@ fn relation_types_can_be_added_and_schema_names_must_not_be_empty() {
         Err(EditError::EmptyName)
     );
 }
+
+#[test]
+fn bulk_edits_apply_validate_and_undo_exactly() {
+    let mut p = project();
+    let mut history = History::default();
+    let start = p.clone();
+    let entities = vec![
+        entity(3, 35, 41, "GPE"),
+        entity(1, 5, 16, "PER"),
+        entity(2, 21, 31, "PER"),
+    ];
+    history
+        .apply(
+            &mut p,
+            Edit::AddEntities {
+                doc: DOC.into(),
+                entities,
+            },
+        )
+        .unwrap();
+    let spans: Vec<usize> = p
+        .document(DOC)
+        .unwrap()
+        .entities()
+        .iter()
+        .map(|e| e.span.start)
+        .collect();
+    assert_eq!(spans, [5, 21, 35], "kept sorted");
+    let added = p.clone();
+
+    // All or nothing: one bad entity (id taken, label unknown, out of bounds) refuses the lot.
+    for bad in [
+        entity(1, 0, 2, "GPE"),
+        entity(9, 0, 2, "WEAPON"),
+        entity(9, 0, 999, "GPE"),
+    ] {
+        let edit = Edit::AddEntities {
+            doc: DOC.into(),
+            entities: vec![entity(8, 0, 2, "GPE"), bad],
+        };
+        assert!(p.apply(edit).is_err());
+        assert_eq!(p, added);
+    }
+
+    let rejected: Vec<Entity> = p
+        .document(DOC)
+        .unwrap()
+        .entities()
+        .iter()
+        .map(|e| Entity {
+            status: Status::Rejected,
+            ..e.clone()
+        })
+        .collect();
+    history
+        .apply(
+            &mut p,
+            Edit::ReplaceEntities {
+                doc: DOC.into(),
+                entities: rejected,
+            },
+        )
+        .unwrap();
+    assert!(
+        p.document(DOC)
+            .unwrap()
+            .entities()
+            .iter()
+            .all(|e| e.status == Status::Rejected)
+    );
+
+    let meet = Event {
+        id: EventId(1),
+        event_type: "Contact:Meet".into(),
+        trigger: Span { start: 17, end: 20 },
+        arguments: vec![Argument {
+            role: "Entity".into(),
+            target: ArgTarget::Entity(EntityId(1)),
+        }],
+        origin: Origin::Manual,
+        status: Status::Accepted,
+    };
+    history
+        .apply(
+            &mut p,
+            Edit::AddEvents {
+                doc: DOC.into(),
+                events: vec![meet],
+            },
+        )
+        .unwrap();
+    let remove = Edit::RemoveEntities {
+        doc: DOC.into(),
+        ids: vec![EntityId(1), EntityId(2)],
+    };
+    assert!(
+        matches!(p.apply(remove), Err(EditError::InUse { .. })),
+        "T1 is an argument of E1"
+    );
+    history
+        .apply(
+            &mut p,
+            Edit::RemoveEvents {
+                doc: DOC.into(),
+                ids: vec![EventId(1)],
+            },
+        )
+        .unwrap();
+    history
+        .apply(
+            &mut p,
+            Edit::RemoveEntities {
+                doc: DOC.into(),
+                ids: vec![EntityId(1), EntityId(2)],
+            },
+        )
+        .unwrap();
+    assert_eq!(p.document(DOC).unwrap().entities().len(), 1);
+
+    while history.undo(&mut p).unwrap().is_some() {}
+    assert_eq!(p, start);
+    history.redo(&mut p).unwrap();
+    assert_eq!(p, added);
+}

@@ -132,18 +132,17 @@ pub fn entity_list_ui(
                 .on_hover_text("Every suggestion in this list")
                 .clicked()
             {
-                let doc_id = doc.id().to_owned();
-                let edits = suggestions
+                let entities = suggestions
                     .iter()
-                    .map(|e| Edit::ReplaceEntity {
-                        doc: doc_id.clone(),
-                        entity: Entity {
-                            status,
-                            ..(**e).clone()
-                        },
+                    .map(|e| Entity {
+                        status,
+                        ..(**e).clone()
                     })
                     .collect();
-                requests.push(Request::Apply(Edit::Batch(edits)));
+                requests.push(Request::Apply(Edit::ReplaceEntities {
+                    doc: doc.id().to_owned(),
+                    entities,
+                }));
             }
         }
     });
