@@ -9,12 +9,11 @@
 //!    a surname or name already found in the document;
 //! 1. capitalised sequences with weak evidence only (context words, shape).
 
-use std::cell::OnceCell;
-
+use aho_corasick::automaton::Automaton;
 use aho_corasick::{Anchored, Input};
 
 use super::Doc;
-use super::lexicon::{FastHasher, FastMap, Label, Lexicon, WordInfo, flag};
+use super::lexicon::{FastMap, Label, Lexicon, WordInfo, flag, hash_word};
 use super::tokens::{Case, Gap, Sentence, TokenKind};
 
 /// A proposed entity over tokens `[start, end)`.
@@ -75,7 +74,8 @@ pub(crate) fn resolve<'e>(
         range.fill(true);
         kept.push(cand);
     }
-    kept.sort_by_key(|c| c.start);
+    // Kept spans do not overlap, so their starts differ and an unstable sort is enough.
+    kept.sort_unstable_by_key(|c| c.start);
     kept
 }
 
@@ -92,8 +92,7 @@ pub(crate) fn native_script<'e>(doc: &Doc, kept: &mut Vec<Candidate<'e>>) {
             && doc.tokens[word].kind == TokenKind::Word
             && doc.tokens[word].case == Case::Uncased
             && !doc.word(word).is_ascii();
-        let free = kept.binary_search_by_key(&word, |c| c.start).is_err();
-        if bracketed && free {
+        if bracketed && kept.binary_search_by_key(&word, |c| c.start).is_err() {
             added.push(Candidate::new(
                 (word, word + 1),
                 cand.label,
@@ -122,20 +121,24 @@ pub(crate) fn gazetteer<'e>(doc: &Doc, lexicon: &'e Lexicon, out: &mut Vec<Candi
         let can_start = doc
             .text
             .as_bytes()
-            .get(start)
-            .is_some_and(|&b| lexicon.starts_name(b));
+            .get(start..)
+            .is_some_and(|rest| lexicon.starts_name(rest));
         if !can_start {
             i += 1;
             continue;
         }
         let input = Input::new(doc.text).range(start..).anchored(Anchored::Yes);
-        let found = lexicon.gazetteer.find(input).and_then(|m| {
-            // The token where the match ends, if it ends one.
-            let last = i + tokens[i..].partition_point(|t| t.bytes.end < m.end());
-            let aligned = tokens.get(last).is_some_and(|t| t.bytes.end == m.end());
-            let entry = lexicon.gazetteer_entries.get(m.pattern().as_usize())?;
-            aligned.then_some((m, last, entry))
-        });
+        let found = lexicon
+            .gazetteer
+            .try_find(&input)
+            .expect("the gazetteer DFA is built for anchored searches")
+            .and_then(|m| {
+                // The token where the match ends, if it ends one.
+                let last = i + tokens[i..].partition_point(|t| t.bytes.end < m.end());
+                let aligned = tokens.get(last).is_some_and(|t| t.bytes.end == m.end());
+                let entry = lexicon.gazetteer_entries.get(m.pattern().as_usize())?;
+                aligned.then_some((m, last, entry))
+            });
         let Some((m, last, entry)) = found else {
             i += 1;
             continue;
@@ -406,20 +409,24 @@ fn relative_start(doc: &Doc, i: usize) -> usize {
 
 /// `two-day`, `five-year`, `52-year-old`: a number joined to a date unit.
 fn is_compound_age_or_period(doc: &Doc, word: &str) -> bool {
-    let bytes = word.as_bytes();
-    let unit_end = bytes
+    // Most words end with no unit's last letter (nor `-old`'s): reject them first.
+    let unit_end = word
+        .as_bytes()
         .last()
         .is_some_and(|b| matches!(b, b'y' | b'k' | b'h' | b'r' | b'e' | b'd'));
-    if bytes.len() < 5 || !unit_end || !bytes.contains(&b'-') {
+    if !unit_end {
         return false;
     }
     let word = word.strip_suffix("-old").unwrap_or(word);
-    let Some((number, unit)) = word.rsplit_once('-') else {
+    let Some(number) = ["-day", "-week", "-month", "-year", "-decade"]
+        .into_iter()
+        .find_map(|unit| word.strip_suffix(unit))
+    else {
         return false;
     };
-    let number_ok = number.bytes().all(|b| b.is_ascii_digit())
-        || doc.lexicon_info(number).has(flag::NUMBER_WORD);
-    !number.is_empty() && number_ok && matches!(unit, "day" | "week" | "month" | "year" | "decade")
+    !number.is_empty()
+        && (number.bytes().all(|b| b.is_ascii_digit())
+            || doc.lexicon_info(number).has(flag::NUMBER_WORD))
 }
 
 fn is_year(word: &str) -> bool {
@@ -450,7 +457,6 @@ pub(crate) fn names<'e, 't>(doc: &Doc<'t>, gazetteer: &[Candidate], out: &mut Ve
     let mut ctx = Names {
         doc,
         gazetteer: vec![None; doc.tokens.len()],
-        lower_words: OnceCell::new(),
     };
     for g in gazetteer {
         for slot in &mut ctx.gazetteer[g.start..g.end] {
@@ -590,9 +596,6 @@ struct Names<'d, 't> {
     doc: &'d Doc<'t>,
     /// The gazetteer match covering each token: its token range and label.
     gazetteer: Vec<Option<(usize, usize, &'static str)>>,
-    /// Words the document uses in lower case: capitalised elsewhere, they are common words.
-    /// The words used in lower case; built on first use.
-    lower_words: OnceCell<WordFilter>,
 }
 
 fn static_label(label: &str) -> &'static str {
@@ -724,10 +727,10 @@ fn list_until_head(doc: &Doc, from: usize, end: usize) -> Option<usize> {
     None
 }
 
-/// A set of words as a Bloom filter: 16,384 bits, three probes. Built per document from its
-/// ~500 lower-case words, cheaper than a hash set; about one query in 1,500 wrongly answers
-/// "present", which only makes a name guess more cautious.
-struct WordFilter(Box<[u64; 256]>);
+/// A set of words as a Bloom filter: 16,384 bits, three probes of the word's [`hash_word`].
+/// Built per document from its ~500 lower-case words, cheaper than a hash set; about one query
+/// in 1,500 wrongly answers "present", which only makes a name guess more cautious.
+pub(crate) struct WordFilter(Box<[u64; 256]>);
 
 impl Default for WordFilter {
     fn default() -> Self {
@@ -736,22 +739,33 @@ impl Default for WordFilter {
 }
 
 impl WordFilter {
-    fn probes(word: &str) -> [usize; 3] {
-        use std::hash::BuildHasher;
-        let hash = std::hash::BuildHasherDefault::<FastHasher>::default().hash_one(word);
+    fn probes(hash: u64) -> [usize; 3] {
         [hash, hash >> 21, hash >> 42].map(|h| (h & 0x3fff) as usize)
     }
 
-    fn insert(&mut self, word: &str) {
-        for bit in Self::probes(word) {
+    pub(crate) fn insert(&mut self, hash: u64) {
+        for bit in Self::probes(hash) {
             self.0[bit / 64] |= 1 << (bit % 64);
         }
     }
 
-    fn contains(&self, word: &str) -> bool {
-        Self::probes(word)
+    fn contains(&self, hash: u64) -> bool {
+        Self::probes(hash)
             .iter()
             .all(|&bit| self.0[bit / 64] & (1 << (bit % 64)) != 0)
+    }
+}
+
+/// [`hash_word`] of the word in lower case, without allocating for short ASCII words.
+fn lower_hash(word: &str) -> u64 {
+    let mut buf = [0; 32];
+    match buf.get_mut(..word.len()) {
+        Some(lower) if word.is_ascii() => {
+            lower.copy_from_slice(word.as_bytes());
+            lower.make_ascii_lowercase();
+            hash_word(lower)
+        }
+        _ => hash_word(word.to_lowercase().as_bytes()),
     }
 }
 
@@ -825,19 +839,7 @@ impl Names<'_, '_> {
     /// True when the capitalised word is used in lower case elsewhere in the document.
     fn is_common(&self, i: usize) -> bool {
         let doc = self.doc;
-        if doc.infos[i].has(flag::FUNCTION) {
-            return true;
-        }
-        let lower_words = self.lower_words.get_or_init(|| {
-            let mut filter = WordFilter::default();
-            for (k, token) in doc.tokens.iter().enumerate() {
-                if token.kind == TokenKind::Word && token.case == Case::Lower {
-                    filter.insert(doc.word(k));
-                }
-            }
-            filter
-        });
-        lower_words.contains(&doc.word(i).to_lowercase())
+        doc.infos[i].has(flag::FUNCTION) || doc.lower_words.contains(lower_hash(doc.word(i)))
     }
 
     /// Labels a title-free capitalised sequence `[a, b)`. With `evidence_only`, guesses from

@@ -112,16 +112,47 @@ fn subject_object(event_type: &str, trigger: &str) -> (Option<&'static str>, Opt
 }
 
 /// A kept entity as the argument linker sees it.
-struct Mention<'e> {
+struct Mention<'e, 't> {
     index: usize,
     start: usize,
     end: usize,
     label: &'e str,
+    /// The label's class: [`TIME`], [`MONEY`], [`PLACE`] or none.
+    class: u8,
+    /// The word before the entity, past articles and titles (`with Trade Minister X`): its
+    /// preposition if it has one.
+    prep: &'t str,
+}
+
+const TIME: u8 = 1;
+const MONEY: u8 = 1 << 1;
+const PLACE: u8 = 1 << 2;
+
+fn class_of(label: &str) -> u8 {
+    match label {
+        "DATE" | "TIME" => TIME,
+        "MONEY" => MONEY,
+        "GPE" | "LOC" | "FAC" => PLACE,
+        _ => 0,
+    }
+}
+
+/// [`Mention::prep`] of an entity starting at token `start`.
+fn prep_of<'t>(doc: &Doc<'t>, start: usize) -> &'t str {
+    let mut k = start;
+    while k > 0
+        && (matches!(doc.word(k - 1), "the" | "a" | "an" | "about")
+            || doc.infos[k - 1].has(flag::TITLE)
+            || doc.tokens[k - 1].case == Case::Title && doc.infos[k - 1].flags == 0)
+    {
+        k -= 1;
+    }
+    k.checked_sub(1).map_or("", |p| doc.word(p))
 }
 
 /// Events of `doc`, with arguments pointing into `entities` (the resolved candidates).
-pub(crate) fn find(
-    doc: &Doc,
+pub(crate) fn find<'t>(
+    doc: &Doc<'t>,
     lexicon: &Lexicon,
     table: &RoleTable,
     entities: &[Candidate],
@@ -148,6 +179,8 @@ pub(crate) fn find(
                     start: e.start,
                     end: e.end,
                     label: e.label,
+                    class: class_of(e.label),
+                    prep: prep_of(doc, e.start),
                 })
                 .collect::<Vec<_>>()
         };
@@ -203,7 +236,7 @@ fn rest_matches(doc: &Doc, i: usize, trigger: &Trigger, end: usize) -> bool {
 
 /// Context filters that keep false triggers out.
 fn keeps(doc: &Doc, i: usize, trigger: &Trigger, mentions: &[Mention]) -> bool {
-    let word = doc.word(i).to_ascii_lowercase();
+    let word = doc.word(i);
     let prev = i.checked_sub(1).map(|p| (doc.word(p), doc.infos[p]));
     let next = doc.word(i + 1);
     let has = |labels: &[&str]| mentions.iter().any(|m| labels.contains(&m.label));
@@ -212,19 +245,23 @@ fn keeps(doc: &Doc, i: usize, trigger: &Trigger, mentions: &[Mention]) -> bool {
         if prev.is_some_and(|(w, info)| info.has(flag::PRONOUN) && w != "that" && w != "which") {
             return false;
         }
-        if word == "talks" && matches!(next, "to" | "about") {
+        if word.eq_ignore_ascii_case("talks") && matches!(next, "to" | "about") {
             return false;
         }
     }
-    if word == "meeting" && MEETING_OBJECTS.contains(&next) {
+    if word.eq_ignore_ascii_case("meeting") && MEETING_OBJECTS.contains(&next) {
         return false;
     }
-    if word.starts_with("attack") && prev.is_some_and(|(w, _)| NOT_ATTACK.contains(&w)) {
+    let attack = word
+        .as_bytes()
+        .get(..6)
+        .is_some_and(|w| w.eq_ignore_ascii_case(b"attack"));
+    if attack && prev.is_some_and(|(w, _)| NOT_ATTACK.contains(&w)) {
         return false;
     }
     match trigger.event_type {
         // `on leave`, `returned the call`: movement needs a place to move to or from.
-        "Movement:Transport" => has(&["GPE", "LOC", "FAC"]),
+        "Movement:Transport" => mentions.iter().any(|m| m.class == PLACE),
         "Transaction:Transfer-Money" => has(&["MONEY"]),
         "Transaction:Transfer-Ownership" => has(&["ORG", "MONEY"]),
         "Personnel:Start-Position" | "Personnel:End-Position" | "Personnel:Nominate" => {
@@ -253,19 +290,6 @@ fn arguments(
             entity: mentions[m].index,
         });
     };
-    // The word before an entity, past articles and titles (`with Trade Minister X`): its
-    // preposition if it has one.
-    let prep_of = |m: &Mention| {
-        let mut k = m.start;
-        while k > 0
-            && (matches!(doc.word(k - 1), "the" | "a" | "an" | "about")
-                || doc.infos[k - 1].has(flag::TITLE)
-                || doc.tokens[k - 1].case == Case::Title && doc.infos[k - 1].flags == 0)
-        {
-            k -= 1;
-        }
-        k.checked_sub(1).map_or("", |p| doc.word(p))
-    };
     // Closest first, and after the trigger before before it: `will meet X at 10 a.m.`.
     let rank = |m: &Mention| {
         if m.start >= end {
@@ -274,29 +298,28 @@ fn arguments(
             (start.saturating_sub(m.end), 1)
         }
     };
-    let closest = |labels: &[&str], preps: Option<&[&str]>, used: &[bool]| {
+    let closest = |class: u8, preps: Option<&[&str]>, used: &[bool]| {
         (0..mentions.len())
-            .filter(|&m| !used[m] && labels.contains(&mentions[m].label))
-            .filter(|&m| preps.is_none_or(|p| p.contains(&prep_of(&mentions[m]))))
+            .filter(|&m| !used[m] && mentions[m].class == class)
+            .filter(|&m| preps.is_none_or(|p| p.contains(&mentions[m].prep)))
             .min_by_key(|&m| {
                 let (distance, side) = rank(&mentions[m]);
                 (side, distance)
             })
             .filter(|&m| rank(&mentions[m]).0 <= 12)
     };
-    if let Some(m) = closest(&["DATE", "TIME"], None, &used)
+    if let Some(m) = closest(TIME, None, &used)
         && roles.accepts("Time", mentions[m].label)
     {
         push("Time", m, &mut used);
     }
     for role in ["Money", "Price"] {
-        if let Some(m) = closest(&["MONEY"], None, &used)
+        if let Some(m) = closest(MONEY, None, &used)
             && roles.accepts(role, "MONEY")
         {
             push(role, m, &mut used);
         }
     }
-    let places = ["GPE", "LOC", "FAC"];
     let trigger_word = doc.word(start).to_lowercase();
     let leaving = ["depart", "leav", "left", "evacuat", "fled", "flee"]
         .iter()
@@ -316,7 +339,7 @@ fn arguments(
             &["in", "at", "near", "inside", "outside", "on"][..],
         ),
     ] {
-        if let Some(m) = closest(&places, Some(preps), &used)
+        if let Some(m) = closest(PLACE, Some(preps), &used)
             && roles.accepts(role, mentions[m].label)
         {
             push(role, m, &mut used);
@@ -326,7 +349,7 @@ fn arguments(
     let moving = roles.accepts("Destination", "GPE");
     if moving
         && let Some(m) = (0..mentions.len())
-            .find(|&m| !used[m] && places.contains(&mentions[m].label) && mentions[m].start == end)
+            .find(|&m| !used[m] && mentions[m].class == PLACE && mentions[m].start == end)
     {
         push(if leaving { "Origin" } else { "Destination" }, m, &mut used);
     }
@@ -339,15 +362,14 @@ fn arguments(
         std::mem::swap(&mut subject_role, &mut object_role);
     }
     // Movement's places are origins and destinations, never who moves.
-    let eligible = |m: &Mention| {
-        !(moving && places.contains(&m.label)) && roles.participant_for(m.label).is_some()
-    };
+    let eligible =
+        |m: &Mention| !(moving && m.class == PLACE) && roles.participant_for(m.label).is_some();
     let subject = (0..mentions.len())
         .filter(|&m| !used[m] && eligible(&mentions[m]) && mentions[m].end <= start)
         .filter(|&m| start - mentions[m].end <= 12)
         .filter(|&m| {
             !matches!(
-                prep_of(&mentions[m]),
+                mentions[m].prep,
                 "in" | "at" | "on" | "to" | "from" | "of" | "for"
             )
         })
@@ -362,7 +384,7 @@ fn arguments(
         .filter(|&m| {
             !trigger.noun
                 || matches!(
-                    prep_of(&mentions[m]),
+                    mentions[m].prep,
                     "with" | "between" | "among" | "involving" | "of" | "by"
                 )
         });

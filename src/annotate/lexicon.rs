@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind, StartKind};
+use aho_corasick::{MatchKind, StartKind, dfa::DFA};
 
 /// A multiply-rotate hash over 8-byte words (as rustc's FxHash): the word map is hit once
 /// per token, and std's SipHash costs more than the rest of the lookup for short keys. Not
@@ -37,15 +37,47 @@ impl Hasher for FastHasher {
         }
         let rest = chunks.remainder();
         if !rest.is_empty() {
-            let mut word = [0; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(word));
+            self.add(tail_word(rest));
         }
     }
     #[inline]
     fn write_u8(&mut self, byte: u8) {
         self.add(u64::from(byte));
     }
+}
+
+/// The bytes of a chunk shorter than 8 as a zero-padded little-endian word, read with two
+/// overlapping loads instead of a byte loop or a `memcpy` call.
+#[inline]
+fn tail_word(rest: &[u8]) -> u64 {
+    let n = rest.len();
+    let u32_at = |i: usize| {
+        u64::from(u32::from_le_bytes([
+            rest[i],
+            rest[i + 1],
+            rest[i + 2],
+            rest[i + 3],
+        ]))
+    };
+    let u16_at = |i: usize| u64::from(u16::from_le_bytes([rest[i], rest[i + 1]]));
+    if n >= 4 {
+        u32_at(0) | u32_at(n - 4) << (8 * (n - 4))
+    } else if n >= 2 {
+        u16_at(0) | u16_at(n - 2) << (8 * (n - 2))
+    } else {
+        u64::from(rest[0])
+    }
+}
+
+/// The hash `FastMap` gives a `str` key, computed once per token and shared by the word table
+/// and the document's filter of lower-case words.
+#[inline]
+pub(crate) fn hash_word(word: &[u8]) -> u64 {
+    let mut hasher = FastHasher::default();
+    hasher.write(word);
+    // What `str`'s `Hash` adds after the bytes.
+    hasher.write_u8(0xff);
+    hasher.finish()
 }
 
 pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
@@ -175,14 +207,66 @@ pub(crate) struct GazetteerEntry {
     pub source: &'static str,
 }
 
+/// The word table: open addressing with linear probing over [`hash_word`], at most half
+/// full, so that a lookup costs the token's hash (shared with the document's word filter)
+/// and usually one probe.
+struct WordTable {
+    /// Index + 1 into `entries`, 0 for an empty slot; a word's first slot is its hash's top bits.
+    slots: Box<[u32]>,
+    shift: u32,
+    entries: Vec<(u64, Box<str>, WordInfo)>,
+}
+
+impl WordTable {
+    fn new(words: FastMap<String, WordInfo>) -> Self {
+        let size = (words.len() * 2).next_power_of_two().max(2);
+        let shift = 64 - size.trailing_zeros();
+        let mut slots = vec![0; size].into_boxed_slice();
+        let mut entries = Vec::with_capacity(words.len());
+        for (word, info) in words {
+            let hash = hash_word(word.as_bytes());
+            let mut i = (hash >> shift) as usize;
+            while slots[i] != 0 {
+                i = (i + 1) & (size - 1);
+            }
+            entries.push((hash, word.into_boxed_str(), info));
+            slots[i] = entries.len() as u32;
+        }
+        Self {
+            slots,
+            shift,
+            entries,
+        }
+    }
+
+    #[inline]
+    fn get(&self, word: &str, hash: u64) -> Option<WordInfo> {
+        let mask = self.slots.len() - 1;
+        let mut i = (hash >> self.shift) as usize;
+        loop {
+            // An empty slot (0) wraps to an index past the end: not found.
+            let (h, w, info) = self.entries.get((self.slots[i] as usize).wrapping_sub(1))?;
+            if *h == hash && **w == *word {
+                return Some(*info);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+}
+
 /// The compiled lexicons.
 pub(crate) struct Lexicon {
-    pub words: FastMap<String, WordInfo>,
+    words: WordTable,
     pub triggers: Vec<Vec<Trigger>>,
-    pub gazetteer: AhoCorasick,
+    /// The DFA itself rather than an `AhoCorasick`, so that searches, one per capitalised
+    /// token, are direct calls.
+    pub gazetteer: DFA,
     pub gazetteer_entries: Vec<GazetteerEntry>,
-    /// Bytes that begin some gazetteer name: only tokens starting with one are searched.
-    name_starts: [bool; 256],
+    /// Bit `(a << 8) | b` is set when some gazetteer name begins with the bytes `a b` (or is
+    /// the single byte `a`): only tokens starting so are searched. Two bytes rather than one
+    /// keep `a`, `d` and `e` (from `al-Qaeda`, `dpa`, `eBay`) from sending every `and`, `deal`
+    /// and `economy` to the automaton.
+    name_starts: Box<[u64; 1024]>,
 }
 
 const GAZETTEERS: &[(&str, Label, &str)] = &[
@@ -425,22 +509,26 @@ impl Lexicon {
         }
         let mut patterns = Vec::new();
         let mut gazetteer_entries = Vec::new();
-        let mut name_starts = [false; 256];
+        let mut name_starts = Box::new([0u64; 1024]);
+        let mut mark = |pair: usize| name_starts[pair / 64] |= 1 << (pair % 64);
         for &(source, label, file) in GAZETTEERS {
             for name in entries(file) {
-                name_starts[usize::from(name.as_bytes()[0])] = true;
+                match *name.as_bytes() {
+                    [a, b, ..] => mark(usize::from(a) << 8 | usize::from(b)),
+                    [a] => (0..256).for_each(|b| mark(usize::from(a) << 8 | b)),
+                    [] => {}
+                }
                 patterns.push(name);
                 gazetteer_entries.push(GazetteerEntry { label, source });
             }
         }
-        let gazetteer = AhoCorasickBuilder::new()
+        let gazetteer = DFA::builder()
             .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(AhoCorasickKind::DFA))
             .start_kind(StartKind::Anchored)
             .build(&patterns)
             .expect("the gazetteer patterns are a fixed, valid set");
         Self {
-            words,
+            words: WordTable::new(words),
             triggers,
             gazetteer,
             gazetteer_entries,
@@ -448,30 +536,53 @@ impl Lexicon {
         }
     }
 
-    /// True when a gazetteer name may begin with this byte.
-    pub(crate) fn starts_name(&self, byte: u8) -> bool {
-        self.name_starts[usize::from(byte)]
+    /// True when a gazetteer name may begin at the start of `text`.
+    #[inline]
+    pub(crate) fn starts_name(&self, text: &[u8]) -> bool {
+        let pair = match *text {
+            [a, b, ..] => usize::from(a) << 8 | usize::from(b),
+            [a] => usize::from(a) << 8,
+            [] => return false,
+        };
+        self.name_starts[pair / 64] & 1 << (pair % 64) != 0
     }
 
     /// What the rules know about a token's text (a hashtag or mention without its sign).
     /// A hyphenated word unknown as a whole is a title when its last part is one
     /// (`Director-General`).
     pub(crate) fn info(&self, word: &str) -> WordInfo {
-        match self.words.get(word) {
-            Some(info) => *info,
-            None if !word.starts_with(|c: char| c.is_ascii_uppercase()) => WordInfo::default(),
-            None => match word.rsplit_once('-') {
-                Some((_, last)) if self.info_exact(last).has(flag::TITLE) => WordInfo {
-                    flags: flag::TITLE,
-                    ..WordInfo::default()
-                },
-                _ => WordInfo::default(),
+        self.info_hashed(word, hash_word(word.as_bytes()))
+    }
+
+    /// [`Lexicon::info`] for a word whose [`hash_word`] is known.
+    #[inline]
+    pub(crate) fn info_hashed(&self, word: &str, hash: u64) -> WordInfo {
+        match self.words.get(word, hash) {
+            Some(info) => info,
+            None if word.as_bytes().first().is_some_and(u8::is_ascii_uppercase) => {
+                self.hyphenated_title(word)
+            }
+            None => WordInfo::default(),
+        }
+    }
+
+    /// `Director-General`: a title by its last part. Out of line: most capitalised words the
+    /// lexicon does not know are names without a hyphen.
+    #[inline(never)]
+    fn hyphenated_title(&self, word: &str) -> WordInfo {
+        match word.rsplit_once('-') {
+            Some((_, last)) if self.info_exact(last).has(flag::TITLE) => WordInfo {
+                flags: flag::TITLE,
+                ..WordInfo::default()
             },
+            _ => WordInfo::default(),
         }
     }
 
     fn info_exact(&self, word: &str) -> WordInfo {
-        self.words.get(word).copied().unwrap_or_default()
+        self.words
+            .get(word, hash_word(word.as_bytes()))
+            .unwrap_or_default()
     }
 }
 

@@ -18,7 +18,8 @@ pub use suggest::{ENGINE_NAME, suggestion_edit};
 pub use tokens::{Case, Gap, Sentence, Token, TokenKind, sentences, tokenize};
 
 use crate::model::{Schema, Span};
-use lexicon::{Lexicon, WordInfo};
+use entities::WordFilter;
+use lexicon::{Lexicon, WordInfo, hash_word};
 
 /// A proposed entity.
 #[derive(Clone, Debug, PartialEq)]
@@ -124,31 +125,46 @@ pub(crate) struct Doc<'t> {
     text: &'t str,
     lexicon: &'t Lexicon,
     tokens: Vec<Token>,
+    /// Each token's text, sliced once: the rules read words far more often than tokens.
+    words: Vec<&'t str>,
     infos: Vec<WordInfo>,
     sentences: Vec<Sentence>,
+    /// The words the document uses in lower case.
+    lower_words: WordFilter,
 }
 
 impl<'t> Doc<'t> {
     fn new(text: &'t str, lexicon: &'t Lexicon) -> Self {
         let tokens = tokenize(text);
-        let infos = tokens
-            .iter()
-            .map(|t| {
-                let word = t.text(text);
-                match t.kind {
-                    TokenKind::Word => lexicon.info(word),
-                    TokenKind::Tag => lexicon.info(word.get(1..).unwrap_or("")),
-                    _ => WordInfo::default(),
+        let mut words = Vec::with_capacity(tokens.len());
+        let mut infos = Vec::with_capacity(tokens.len());
+        let mut lower_words = WordFilter::default();
+        // One pass per token: its text, its lexicon entry and, for a lower-case word, its place
+        // in the filter, all from one hash.
+        for t in &tokens {
+            let word = t.text(text);
+            words.push(word);
+            infos.push(match t.kind {
+                TokenKind::Word => {
+                    let hash = hash_word(word.as_bytes());
+                    if t.case == Case::Lower {
+                        lower_words.insert(hash);
+                    }
+                    lexicon.info_hashed(word, hash)
                 }
-            })
-            .collect();
+                TokenKind::Tag => lexicon.info(word.get(1..).unwrap_or("")),
+                _ => WordInfo::default(),
+            });
+        }
         let sentences = sentences(text, &tokens);
         Self {
             text,
             lexicon,
             tokens,
+            words,
             infos,
             sentences,
+            lower_words,
         }
     }
 
@@ -158,8 +174,9 @@ impl<'t> Doc<'t> {
     }
 
     /// The text of token `i`.
+    #[inline]
     fn word(&self, i: usize) -> &'t str {
-        self.tokens.get(i).map_or("", |t| t.text(self.text))
+        self.words.get(i).copied().unwrap_or("")
     }
 
     /// The text from token `start` to token `end - 1` inclusive.

@@ -19,7 +19,8 @@ pub enum TokenKind {
     Number,
     /// Punctuation: `.`, `,`, `“`, `—`, `(`; runs such as `...` or `?!` are one token.
     Punct,
-    /// Anything else on its own: currency signs, `%`, `©`, emoji.
+    /// Anything else on its own: currency signs, `%`, `©`, emoji (a flag or a ZWJ sequence
+    /// such as `👩‍🚒` whole).
     Symbol,
     /// `http://…`, `https://…`, `www.…` up to the next whitespace.
     Url,
@@ -106,6 +107,55 @@ const SENTENCE_STARTERS: &[&str] = &[
     "On", "She", "That", "The", "Their", "There", "These", "They", "This", "Those", "We", "When",
     "While", "Yet",
 ];
+
+/// A word of at most 7 bytes as one number (its length in the top byte), so that the word
+/// lists above are looked up by binary search over integers rather than string by string.
+const fn pack(word: &[u8]) -> Option<u64> {
+    if word.len() > 7 {
+        return None;
+    }
+    let mut key = (word.len() as u64) << 56;
+    let mut i = 0;
+    while i < word.len() {
+        key |= (word[i] as u64) << (8 * i);
+        i += 1;
+    }
+    Some(key)
+}
+
+/// The packed keys of `words`, sorted.
+const fn keys<const N: usize>(words: &[&str]) -> [u64; N] {
+    let mut keys = [0; N];
+    let mut i = 0;
+    while i < N {
+        keys[i] = match pack(words[i].as_bytes()) {
+            Some(key) => key,
+            None => panic!("word lists hold words of at most 7 bytes"),
+        };
+        // Insertion sort: these lists are short.
+        let mut j = i;
+        while j > 0 && keys[j - 1] > keys[j] {
+            let t = keys[j];
+            keys[j] = keys[j - 1];
+            keys[j - 1] = t;
+            j -= 1;
+        }
+        i += 1;
+    }
+    keys
+}
+
+fn in_list(keys: &[u64], word: &[u8]) -> bool {
+    pack(word).is_some_and(|key| keys.binary_search(&key).is_ok())
+}
+
+const ABBREVIATION_KEYS: [u64; ABBREVIATIONS.len()] = keys(ABBREVIATIONS);
+const PREFIX_ABBREVIATION_KEYS: [u64; PREFIX_ABBREVIATIONS.len()] = keys(PREFIX_ABBREVIATIONS);
+const SENTENCE_STARTER_KEYS: [u64; SENTENCE_STARTERS.len()] = keys(SENTENCE_STARTERS);
+
+fn is_abbreviation(word: &[u8]) -> bool {
+    in_list(&ABBREVIATION_KEYS, word)
+}
 
 /// Letters, digits and the marks that combine with them; not punctuation, symbols or spaces.
 #[inline]
@@ -195,7 +245,8 @@ impl Cursor<'_> {
 }
 
 /// Splits `text` into tokens in char offsets: in order, non-overlapping, none containing
-/// whitespace, together covering every non-whitespace char.
+/// whitespace, together covering every non-whitespace char. Joiners and variation selectors
+/// belong to the token they touch, so only one between whitespace is a token on its own.
 pub fn tokenize(text: &str) -> Vec<Token> {
     let mut tokens = Vec::with_capacity(text.len() / 5 + 1);
     let mut cur = Cursor {
@@ -204,52 +255,30 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         char: 0,
     };
     loop {
-        let mut newlines = 0;
-        let mut spaced = false;
-        while let Some(c) = cur.peek() {
-            if c == ' ' {
-                spaced = true;
-                cur.byte += 1;
-                cur.char += 1;
-                continue;
-            }
-            if !c.is_whitespace() {
-                break;
-            }
-            spaced = true;
-            newlines += usize::from(c == '\n');
-            cur.bump(c);
-        }
-        let Some(first) = cur.peek() else {
+        let gap = skip_whitespace(&mut cur);
+        if cur.byte == text.len() {
             break;
-        };
-        let gap = match (spaced, newlines) {
-            (false, _) => Gap::None,
-            (true, 0) => Gap::Space,
-            (true, 1) => Gap::Newline,
-            (true, _) => Gap::Blank,
-        };
+        }
         let (start_byte, start_char) = (cur.byte, cur.char);
-        let kind = match plain_ascii_word(text.as_bytes(), start_byte) {
-            Some(end) => {
-                cur.char += end - start_byte;
-                cur.byte = end;
-                if first.is_ascii_digit() {
-                    TokenKind::Number
-                } else {
-                    TokenKind::Word
-                }
+        let first = text.as_bytes()[cur.byte];
+        let (kind, case) = if first.is_ascii() {
+            scan(&mut cur, char::from(first), start_byte)
+        } else {
+            // Joiners with nothing before them to modify go with the token they touch.
+            skip_modifiers(&mut cur);
+            match cur.peek().filter(|c| !c.is_whitespace()) {
+                // Nothing else between whitespace: every non-whitespace char is in some token,
+                // so this lone joiner is one.
+                None => (TokenKind::Symbol, Case::Uncased),
+                Some(first) => scan(&mut cur, first, start_byte),
             }
-            None => scan_token(&mut cur, first),
         };
-        let bytes = start_byte..cur.byte;
-        let case = case_of(&text[bytes.clone()]);
         tokens.push(Token {
             span: Span {
                 start: start_char,
                 end: cur.char,
             },
-            bytes,
+            bytes: start_byte..cur.byte,
             kind,
             case,
             gap,
@@ -258,23 +287,189 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     tokens
 }
 
-/// The end of a token of ASCII letters and digits at `start`, when what follows can neither
-/// join it nor belong to it (a space, a line break, a comma or bracket after a word): the
-/// common case, decided without the general rules of [`scan_token`].
+/// Advances over the token whose first char (past any joiners from `start_byte`) is `first`,
+/// and the joiners and selectors that modify its end (`1️⃣`, `❤️`); says what it was.
 #[inline]
-fn plain_ascii_word(bytes: &[u8], start: usize) -> Option<usize> {
+fn scan(cur: &mut Cursor, first: char, start_byte: usize) -> (TokenKind, Case) {
+    let text = cur.text;
+    match plain_ascii_word(text.as_bytes(), cur.byte) {
+        Some((end, case)) => {
+            // An ASCII char follows: no joiner to take.
+            cur.char += end - cur.byte;
+            cur.byte = end;
+            let kind = if first.is_ascii_digit() {
+                TokenKind::Number
+            } else {
+                TokenKind::Word
+            };
+            (kind, case)
+        }
+        None => {
+            let kind = scan_token(cur, first);
+            skip_modifiers(cur);
+            match kind {
+                // Non-word chars are never letters: no need to look at them again.
+                TokenKind::Punct | TokenKind::Symbol => (kind, Case::Uncased),
+                _ => (kind, case_of(&text[start_byte..cur.byte])),
+            }
+        }
+    }
+}
+
+/// Invisible chars that only modify the char before them: the joiners U+200C and U+200D,
+/// the variation selectors U+FE00–FE0F and the keycap U+20E3. Never a token of their own.
+fn is_modifier(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200C}' | '\u{200D}' | '\u{FE00}'..='\u{FE0F}' | '\u{20E3}'
+    )
+}
+
+fn skip_modifiers(cur: &mut Cursor) {
+    while let Some(c) = cur.peek().filter(|&c| is_modifier(c)) {
+        cur.bump(c);
+    }
+}
+
+/// Pictographs and the symbol blocks emoji are drawn from.
+fn is_emoji(c: char) -> bool {
+    matches!(c as u32, 0x1F000..=0x1FAFF | 0x2300..=0x23FF | 0x2600..=0x27BF | 0x2B00..=0x2BFF | 0xA9 | 0xAE | 0x2122)
+}
+
+fn is_regional_indicator(c: char) -> bool {
+    ('\u{1F1E6}'..='\u{1F1FF}').contains(&c)
+}
+
+/// Advances over the rest of an emoji that began with `first`: a flag's second regional
+/// indicator, or the variation selectors, skin tones and joined emoji of a ZWJ sequence
+/// (`👩🏽‍🚒`), so that it stays one token.
+fn scan_emoji(cur: &mut Cursor, first: char) {
+    if is_regional_indicator(first) {
+        if let Some(c) = cur.peek().filter(|&c| is_regional_indicator(c)) {
+            cur.bump(c);
+        }
+        return;
+    }
+    loop {
+        while let Some(c) = cur
+            .peek()
+            .filter(|&c| matches!(c, '\u{FE0E}' | '\u{FE0F}' | '\u{1F3FB}'..='\u{1F3FF}'))
+        {
+            cur.bump(c);
+        }
+        match (cur.peek(), cur.peek_nth(1)) {
+            (Some(zwj @ '\u{200D}'), Some(next)) if is_emoji(next) => {
+                cur.bump(zwj);
+                cur.bump(next);
+            }
+            _ => return,
+        }
+    }
+}
+
+/// Advances over whitespace, a byte at a time outside non-ASCII text, and says what it was.
+#[inline]
+fn skip_whitespace(cur: &mut Cursor) -> Gap {
+    let bytes = cur.text.as_bytes();
+    let start = cur.byte;
+    let mut newlines = 0;
+    while let Some(&b) = bytes.get(cur.byte) {
+        match b {
+            b'\n' => newlines += 1,
+            // The ASCII whitespace of `char::is_whitespace`.
+            b' ' | b'\t' | b'\r' | 0x0b | 0x0c => {}
+            0x80.. => match cur.peek() {
+                Some(c) if c.is_whitespace() => {
+                    cur.bump(c);
+                    continue;
+                }
+                _ => break,
+            },
+            _ => break,
+        }
+        cur.byte += 1;
+        cur.char += 1;
+    }
+    match (cur.byte > start, newlines) {
+        (false, _) => Gap::None,
+        (true, 0) => Gap::Space,
+        (true, 1) => Gap::Newline,
+        (true, _) => Gap::Blank,
+    }
+}
+
+const DIGIT: u8 = 1;
+const UPPER: u8 = 2;
+const LOWER: u8 = 4;
+
+/// What each byte is to [`plain_ascii_word`]: a digit, an upper or lower case letter, or
+/// nothing (0).
+const ASCII_CLASS: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = match b as u8 {
+            b'0'..=b'9' => DIGIT,
+            b'A'..=b'Z' => UPPER,
+            b'a'..=b'z' => LOWER,
+            _ => 0,
+        };
+        b += 1;
+    }
+    table
+};
+
+/// The end and case of a token of ASCII letters and digits at `start` (with the period of a
+/// known abbreviation), when what follows can neither join it nor belong to it: the common
+/// case, decided in one scan without the general rules of [`scan_token`], which it must
+/// agree with.
+#[inline]
+fn plain_ascii_word(bytes: &[u8], start: usize) -> Option<(usize, Case)> {
     let mut end = start;
-    while end < bytes.len() && bytes[end].is_ascii_alphanumeric() {
+    let mut seen = 0;
+    while let Some(class) = bytes.get(end).map(|&b| ASCII_CLASS[usize::from(b)]) {
+        if class == 0 {
+            break;
+        }
+        seen |= class;
         end += 1;
     }
     if end == start {
         return None;
     }
-    let last_is_digit = bytes[end - 1].is_ascii_digit();
-    match bytes.get(end) {
-        None | Some(b' ' | b'\n' | b'\t' | b'\r' | b';' | b')' | b'"' | b'?' | b'!') => Some(end),
-        Some(b',') if !last_is_digit => Some(end),
-        _ => None,
+    let case = if seen & (UPPER | LOWER) == 0 {
+        Case::Uncased
+    } else {
+        // The first letter is the first byte but in numbers such as `18yo`.
+        let first = bytes[start..end]
+            .iter()
+            .find(|b| b.is_ascii_alphabetic())
+            .map_or(0, |&b| ASCII_CLASS[usize::from(b)]);
+        match (first, seen & LOWER) {
+            (LOWER, _) => Case::Lower,
+            (_, 0) => Case::Upper,
+            _ => Case::Title,
+        }
+    };
+    let word = &bytes[start..end];
+    let last_is_digit = word[word.len() - 1].is_ascii_digit();
+    let Some(&next) = bytes.get(end) else {
+        return Some((end, case));
+    };
+    match next {
+        // Non-ASCII, hyphens, underscores, apostrophes and ampersands may join or split.
+        0x80.. | b'-' | b'_' | b'\'' | b'&' => None,
+        // Between digits these join (`1,000`, `3.5`, `14:05`).
+        b'.' | b',' | b':' | b'+' | b'/'
+            if last_is_digit && bytes.get(end + 1).is_some_and(u8::is_ascii_digit) =>
+        {
+            None
+        }
+        // Initials (`J.`, `U.S.`) and `www.` URLs.
+        b'.' if word.len() == 1 && !last_is_digit || word == b"www" => None,
+        b'.' if is_abbreviation(word) => Some((end + 1, case)),
+        b':' if word == b"http" || word == b"https" => None,
+        _ => Some((end, case)),
     }
 }
 
@@ -319,7 +514,9 @@ fn scan_token(cur: &mut Cursor, first: char) -> TokenKind {
         };
     }
     cur.bump(first);
-    if first.is_ascii_punctuation() {
+    if is_emoji(first) {
+        scan_emoji(cur, first);
+    } else if first.is_ascii_punctuation() {
         // Runs such as `...`, `--`, `?!` and `!!!` are one token.
         while let Some(c) = cur.peek().filter(|&c| {
             matches!(c, '.' | '-' | '!' | '?' | '*' | '=' | '~' | '_')
@@ -338,7 +535,11 @@ fn scan_token(cur: &mut Cursor, first: char) -> TokenKind {
 /// Punctuation as opposed to symbols such as `$`, `%`, `+`, `©` or emoji.
 fn is_punct(c: char) -> bool {
     if c.is_ascii() {
-        return c.is_ascii_punctuation() && !"$%&+<=>^|~#@`".contains(c);
+        return c.is_ascii_punctuation()
+            && !matches!(
+                c,
+                '$' | '%' | '&' | '+' | '<' | '=' | '>' | '^' | '|' | '~' | '#' | '@' | '`'
+            );
     }
     is_terminal(c)
         || is_closer(c)
@@ -358,19 +559,22 @@ fn clitic_len(rest: &str) -> Option<usize> {
         let t = chars.next().filter(|c| c.eq_ignore_ascii_case(&'t'))?;
         (1 + apostrophe.len_utf8() + t.len_utf8(), chars)
     } else if is_apostrophe(first) {
-        let word: String = chars
+        // Up to three word chars after the apostrophe: a clitic only if they are one whole.
+        let after = chars.as_str();
+        let word_len = chars
             .clone()
             .take_while(|&c| is_word_char(c))
             .take(3)
-            .collect();
-        let lower = word.to_ascii_lowercase();
-        if !matches!(lower.as_str(), "s" | "re" | "ve" | "ll" | "d" | "m") {
+            .map(char::len_utf8)
+            .sum();
+        let word = &after[..word_len];
+        if !["s", "re", "ve", "ll", "d", "m"]
+            .iter()
+            .any(|clitic| word.eq_ignore_ascii_case(clitic))
+        {
             return None;
         }
-        for _ in 0..word.chars().count() {
-            chars.next();
-        }
-        (first.len_utf8() + word.len(), chars)
+        (first.len_utf8() + word_len, after[word_len..].chars())
     } else {
         return None;
     };
@@ -448,7 +652,7 @@ fn scan_word(cur: &mut Cursor) {
             cur.bump(next);
             continue;
         }
-        if next == '.' && ABBREVIATIONS.contains(&&cur.text[start_byte..cur.byte]) {
+        if next == '.' && is_abbreviation(&cur.text.as_bytes()[start_byte..cur.byte]) {
             cur.bump(next);
         }
         return;
@@ -527,10 +731,10 @@ pub fn sentences(text: &str, tokens: &[Token]) -> Vec<Sentence> {
             TokenKind::Word if token.bytes.len() > 1 => {
                 let word = token.text(text);
                 word.ends_with('.')
-                    && !PREFIX_ABBREVIATIONS.contains(&word)
-                    && tokens
-                        .get(i + 1)
-                        .is_some_and(|next| SENTENCE_STARTERS.contains(&next.text(text)))
+                    && !in_list(&PREFIX_ABBREVIATION_KEYS, word.as_bytes())
+                    && tokens.get(i + 1).is_some_and(|next| {
+                        in_list(&SENTENCE_STARTER_KEYS, next.text(text).as_bytes())
+                    })
             }
             _ => false,
         };
@@ -663,5 +867,31 @@ mod tests {
         let got = sentences(text, &tokens);
         assert_eq!(got.len(), 2);
         assert_eq!(got[0].tokens, 0..8);
+    }
+
+    #[test]
+    fn emoji_sequences_and_flags_are_one_token() {
+        // Woman firefighter (ZWJ), with a skin tone, a heart with its selector, a flag.
+        let text = "Crew 👩\u{200D}🚒 and 👩🏽\u{200D}🚒 ❤\u{FE0F} 🇰🇷🇺🇸 1\u{FE0F}\u{20E3} ok";
+        assert_eq!(
+            words(text),
+            [
+                "Crew",
+                "👩\u{200D}🚒",
+                "and",
+                "👩🏽\u{200D}🚒",
+                "❤\u{FE0F}",
+                "🇰🇷",
+                "🇺🇸",
+                "1\u{FE0F}\u{20E3}",
+                "ok"
+            ]
+        );
+        let tokens = tokenize(text);
+        assert_eq!(tokens[1].kind, TokenKind::Symbol);
+        assert_eq!(tokens[1].span, Span { start: 5, end: 8 });
+        // A joiner or selector goes with the token it touches, never alone.
+        assert_eq!(words("a\u{200D} \u{FE0F}b"), ["a\u{200D}", "\u{FE0F}b"]);
+        assert_eq!(words("👩\u{200D} x"), ["👩\u{200D}", "x"]);
     }
 }
