@@ -88,16 +88,10 @@ fn walk_folder(
     files: &mut Vec<PathBuf>,
     skipped: &mut Vec<PathBuf>,
 ) -> Result<(), ImportError> {
-    let io = |source| ImportError::Io {
+    let entries = sorted_entries(dir).map_err(|source| ImportError::Io {
         path: dir.to_path_buf(),
         source,
-    };
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(io)?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<Result<_, _>>()
-        .map_err(io)?;
-    entries.sort();
+    })?;
     for path in entries {
         let hidden = path
             .file_name()
@@ -169,18 +163,35 @@ pub fn import_file(path: &Path) -> Result<Vec<Document>, ImportError> {
 }
 
 fn read_limited(path: &Path) -> Result<Vec<u8>, ImportError> {
-    let io = |source| ImportError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let size = std::fs::metadata(path).map_err(io)?.len();
-    if size > MAX_FILE_BYTES {
-        return Err(ImportError::TooLarge {
+    match read_capped(path) {
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(size)) => Err(ImportError::TooLarge {
             path: path.to_path_buf(),
             size,
-        });
+        }),
+        Err(source) => Err(ImportError::Io {
+            path: path.to_path_buf(),
+            source,
+        }),
     }
-    std::fs::read(path).map_err(io)
+}
+
+/// A folder's entries, sorted by name so imports are in a stable order.
+pub(crate) fn sorted_entries(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut entries = std::fs::read_dir(dir)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<Vec<_>, _>>()?;
+    entries.sort();
+    Ok(entries)
+}
+
+/// A file's bytes, or (inner `Err`) its size when it is over [`MAX_FILE_BYTES`].
+pub(crate) fn read_capped(path: &Path) -> std::io::Result<Result<Vec<u8>, u64>> {
+    let size = std::fs::metadata(path)?.len();
+    if size > MAX_FILE_BYTES {
+        return Ok(Err(size));
+    }
+    std::fs::read(path).map(Ok)
 }
 
 /// Checks that `bytes` are text: not empty, no NUL, valid UTF-8; strips a BOM.

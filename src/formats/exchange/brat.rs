@@ -111,16 +111,11 @@ pub(super) fn import_paths(
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), ExchangeError> {
-    let io = |source| ExchangeError::Io {
-        path: dir.to_path_buf(),
-        source,
-    };
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(io)?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<Result<_, _>>()
-        .map_err(io)?;
-    entries.sort();
+    let entries =
+        crate::formats::import::sorted_entries(dir).map_err(|source| ExchangeError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
     for path in entries {
         if path.is_dir() {
             walk(&path, out)?;

@@ -242,18 +242,21 @@ pub fn parse_str(
 
 /// The file's text as UTF-8, byte for byte (a byte order mark included: offsets count it).
 fn read_text(path: &Path) -> Result<String, ExchangeError> {
-    let io = |source| ExchangeError::Io {
-        path: path.to_path_buf(),
-        source,
+    let bytes = match crate::formats::import::read_capped(path) {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(size)) => {
+            return Err(ExchangeError::TooLarge {
+                path: path.to_path_buf(),
+                size,
+            });
+        }
+        Err(source) => {
+            return Err(ExchangeError::Io {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
     };
-    let size = std::fs::metadata(path).map_err(io)?.len();
-    if size > MAX_FILE_BYTES {
-        return Err(ExchangeError::TooLarge {
-            path: path.to_path_buf(),
-            size,
-        });
-    }
-    let bytes = std::fs::read(path).map_err(io)?;
     String::from_utf8(bytes).map_err(|e| ExchangeError::NotUtf8 {
         path: path.to_path_buf(),
         byte_offset: e.utf8_error().valid_up_to(),
