@@ -114,7 +114,6 @@ pub struct TextViewOutput {
     pub clicked: Option<AnnotationRef>,
     /// A click on plain text: the selected annotation should be cleared.
     pub clicked_text: bool,
-    pub response: Option<Response>,
 }
 
 /// A laid-out visible paragraph.
@@ -381,16 +380,7 @@ pub fn text_view_ui(
                 }
             }
 
-            handle_pointer(
-                ui,
-                &response,
-                state,
-                &placed,
-                doc,
-                highlight,
-                style,
-                &mut output,
-            );
+            handle_pointer(ui, &response, state, &placed, doc, style, &mut output);
             if !ui.ctx().text_edit_focused() {
                 handle_keys(ui, state, &placed, doc);
             }
@@ -408,7 +398,6 @@ pub fn text_view_ui(
                 );
                 ui.scroll_to_rect(rect, Some(Align::Center));
             }
-            output.response = Some(response);
         });
     output
 }
@@ -527,14 +516,12 @@ fn annotation_at(doc: &Document, at: usize, style: &ViewStyle) -> Option<Annotat
         .map(|(_, r)| r)
 }
 
-#[allow(clippy::too_many_arguments)]
 fn handle_pointer(
     ui: &Ui,
     response: &Response,
     state: &mut TextViewState,
     placed: &[Placed],
     doc: &Document,
-    highlight: &Highlight,
     style: &ViewStyle,
     output: &mut TextViewOutput,
 ) {
@@ -584,7 +571,6 @@ fn handle_pointer(
         && let Some(at) = char_at(state, placed, pos)
         && let Some(hit) = annotation_at(doc, at, style)
     {
-        let _ = highlight;
         response
             .clone()
             .on_hover_ui_at_pointer(|ui| super::annotation_tooltip_ui(ui, doc, hit));
