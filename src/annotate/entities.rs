@@ -63,20 +63,20 @@ pub(crate) fn resolve<'e>(
         )
     });
     let mut taken = vec![false; token_count];
-    let mut kept = Vec::with_capacity(candidates.len());
-    for cand in candidates {
+    // In place, keeping the order: the kept candidates reuse the buffer of all of them.
+    candidates.retain(|cand| {
         let Some(range) = taken.get_mut(cand.start..cand.end) else {
-            continue;
+            return false;
         };
         if range.is_empty() || range.iter().any(|&t| t) {
-            continue;
+            return false;
         }
         range.fill(true);
-        kept.push(cand);
-    }
+        true
+    });
     // Kept spans do not overlap, so their starts differ and an unstable sort is enough.
-    kept.sort_unstable_by_key(|c| c.start);
-    kept
+    candidates.sort_unstable_by_key(|c| c.start);
+    candidates
 }
 
 /// `Yoon Seo-hyun (윤서현)`, `Qingdao (青岛)`: a name followed by its spelling in another
@@ -453,16 +453,24 @@ struct Run {
 
 /// Names from capitalised sequences, in two passes: evidence within the sentence first, then
 /// the document's own names (a surname seen in a full name, a name labelled elsewhere).
-pub(crate) fn names<'e, 't>(doc: &Doc<'t>, gazetteer: &[Candidate], out: &mut Vec<Candidate<'e>>) {
-    let mut ctx = Names {
-        doc,
-        gazetteer: vec![None; doc.tokens.len()],
-    };
+/// `slots` is a buffer for the gazetteer match covering each token.
+pub(crate) fn names<'e, 't>(
+    doc: &Doc<'t>,
+    gazetteer: &[Candidate],
+    slots: &mut Vec<GazetteerSlot>,
+    out: &mut Vec<Candidate<'e>>,
+) {
+    slots.clear();
+    slots.resize(doc.tokens.len(), None);
     for g in gazetteer {
-        for slot in &mut ctx.gazetteer[g.start..g.end] {
+        for slot in &mut slots[g.start..g.end] {
             *slot = Some((g.start, g.end, static_label(g.label)));
         }
     }
+    let ctx = Names {
+        doc,
+        gazetteer: slots,
+    };
     handles(&ctx, out);
     datelines(doc, out);
     let mut runs = Vec::new();
@@ -478,7 +486,9 @@ pub(crate) fn names<'e, 't>(doc: &Doc<'t>, gazetteer: &[Candidate], out: &mut Ve
     }
     // Names by their text, from the first pass: the label of the strongest evidence, at that
     // evidence's priority (a surname of a guessed name stays a guess).
-    let mut known: FastMap<&str, (&'static str, u8)> = FastMap::default();
+    // Sized for up to two texts per new name, so that it is allocated once.
+    let mut known: FastMap<&str, (&'static str, u8)> =
+        FastMap::with_capacity_and_hasher(2 * (out.len() - first_new), Default::default());
     let mut remember = |text: &'t str, label: &'static str, priority: u8| {
         let entry = known.entry(text).or_insert((label, priority));
         if priority > entry.1 {
@@ -592,10 +602,13 @@ fn datelines(doc: &Doc, out: &mut Vec<Candidate<'_>>) {
 }
 
 /// What the name rules look at besides the tokens.
+/// The gazetteer match covering a token: its token range and label.
+pub(crate) type GazetteerSlot = Option<(usize, usize, &'static str)>;
+
 struct Names<'d, 't> {
     doc: &'d Doc<'t>,
-    /// The gazetteer match covering each token: its token range and label.
-    gazetteer: Vec<Option<(usize, usize, &'static str)>>,
+    /// The gazetteer match covering each token.
+    gazetteer: &'d [GazetteerSlot],
 }
 
 fn static_label(label: &str) -> &'static str {
@@ -739,6 +752,11 @@ impl Default for WordFilter {
 }
 
 impl WordFilter {
+    /// Empties the set, keeping its allocation for the next document.
+    pub(crate) fn clear(&mut self) {
+        self.0.fill(0);
+    }
+
     fn probes(hash: u64) -> [usize; 3] {
         [hash, hash >> 21, hash >> 42].map(|h| (h & 0x3fff) as usize)
     }

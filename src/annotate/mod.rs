@@ -17,8 +17,11 @@ pub use dictionary::{Dictionary, DictionaryError};
 pub use suggest::{ENGINE_NAME, suggestion_edit};
 pub use tokens::{Case, Gap, Sentence, Token, TokenKind, sentences, tokenize};
 
+use std::cell::RefCell;
+use std::mem;
+
 use crate::model::{Schema, Span};
-use entities::WordFilter;
+use entities::{Candidate, GazetteerSlot, WordFilter};
 use lexicon::{Lexicon, WordInfo, hash_word};
 
 /// A proposed entity.
@@ -93,17 +96,19 @@ impl Engine {
 
     /// Proposes entities and events for `text`.
     pub fn annotate(&self, text: &str) -> Proposals {
-        let doc = Doc::new(text, &self.lexicon);
-        let mut candidates = Vec::with_capacity(doc.tokens.len() / 4);
+        let mut buffers = DocBuffers::take();
+        let mut candidates: Vec<Candidate> = mem::take(&mut buffers.candidates);
+        let mut gazetteer: Vec<Candidate> = mem::take(&mut buffers.gazetteer);
+        let mut name_slots = mem::take(&mut buffers.name_slots);
+        let doc = Doc::new(text, &self.lexicon, buffers);
         if let Some(dictionary) = &self.dictionary {
             dictionary.find(&doc, &mut candidates);
         }
         entities::values(&doc, &mut candidates);
         entities::credits(&doc, &mut candidates);
-        let mut gazetteer = Vec::new();
         entities::gazetteer(&doc, &self.lexicon, &mut gazetteer);
-        entities::names(&doc, &gazetteer, &mut candidates);
-        candidates.extend(gazetteer);
+        entities::names(&doc, &gazetteer, &mut name_slots, &mut candidates);
+        candidates.append(&mut gazetteer);
         let mut kept = entities::resolve(candidates, doc.tokens.len());
         entities::native_script(&doc, &mut kept);
         let events = events::find(&doc, &self.lexicon, &self.roles, &kept);
@@ -116,7 +121,58 @@ impl Engine {
                 score: c.score,
             })
             .collect();
+        doc.recycle(kept, gazetteer, name_slots);
         Proposals { entities, events }
+    }
+}
+
+/// The working buffers of [`Engine::annotate`], kept empty per thread between calls:
+/// allocating and freeing them for every text made the allocator consolidate its free lists
+/// each time, which cost more than the recognisers that use them. Those that borrow the text or
+/// the engine are kept for the `'static` lifetime, and emptied with [`emptied`] to be so.
+#[derive(Default)]
+struct DocBuffers {
+    tokens: Vec<Token>,
+    words: Vec<&'static str>,
+    infos: Vec<WordInfo>,
+    sentences: Vec<Sentence>,
+    lower_words: WordFilter,
+    candidates: Vec<Candidate<'static>>,
+    gazetteer: Vec<Candidate<'static>>,
+    name_slots: Vec<GazetteerSlot>,
+}
+
+/// `v` emptied and retyped for another lifetime, with its allocation: collecting a Vec's own
+/// iterator into a Vec of a same-sized type reuses its buffer.
+fn emptied<T, U>(mut v: Vec<T>) -> Vec<U> {
+    v.clear();
+    v.into_iter()
+        .map(|_| unreachable!("the vector is empty"))
+        .collect()
+}
+
+/// The most tokens whose buffers are kept between calls: a text of about 300 KB.
+const KEPT_TOKENS_MAX: usize = 1 << 16;
+
+thread_local! {
+    /// `None` until the thread's first text, and while a [`Doc`] holds the buffers.
+    static DOC_BUFFERS: RefCell<Option<DocBuffers>> = const { RefCell::new(None) };
+}
+
+impl DocBuffers {
+    /// The thread's buffers, or new ones (on its first call, or if a `Doc` has them).
+    fn take() -> Self {
+        DOC_BUFFERS
+            .with_borrow_mut(Option::take)
+            .unwrap_or_default()
+    }
+
+    /// Keeps the buffers for the thread's next text, unless a long text grew them past
+    /// [`KEPT_TOKENS_MAX`]: those are freed, not held for the thread's life.
+    fn keep(self) {
+        if self.tokens.capacity() <= KEPT_TOKENS_MAX {
+            DOC_BUFFERS.with_borrow_mut(|buffers| *buffers = Some(self));
+        }
     }
 }
 
@@ -134,11 +190,22 @@ pub(crate) struct Doc<'t> {
 }
 
 impl<'t> Doc<'t> {
-    fn new(text: &'t str, lexicon: &'t Lexicon) -> Self {
-        let tokens = tokenize(text);
-        let mut words = Vec::with_capacity(tokens.len());
-        let mut infos = Vec::with_capacity(tokens.len());
-        let mut lower_words = WordFilter::default();
+    /// Prepares `text` in `buffers`, which it clears first; [`Doc::recycle`] gives them back.
+    fn new(text: &'t str, lexicon: &'t Lexicon, buffers: DocBuffers) -> Self {
+        let DocBuffers {
+            mut tokens,
+            mut words,
+            mut infos,
+            mut sentences,
+            mut lower_words,
+            ..
+        } = buffers;
+        tokens::tokenize_into(text, &mut tokens);
+        words.clear();
+        words.reserve(tokens.len());
+        infos.clear();
+        infos.reserve(tokens.len());
+        lower_words.clear();
         // One pass per token: its text, its lexicon entry and, for a lower-case word, its place
         // in the filter, all from one hash.
         for t in &tokens {
@@ -156,7 +223,7 @@ impl<'t> Doc<'t> {
                 _ => WordInfo::default(),
             });
         }
-        let sentences = sentences(text, &tokens);
+        tokens::sentences_into(text, &tokens, &mut sentences);
         Self {
             text,
             lexicon,
@@ -166,6 +233,26 @@ impl<'t> Doc<'t> {
             sentences,
             lower_words,
         }
+    }
+
+    /// Hands the buffers back for the thread's next text, with those of the recognisers.
+    fn recycle(
+        self,
+        candidates: Vec<Candidate>,
+        gazetteer: Vec<Candidate>,
+        name_slots: Vec<GazetteerSlot>,
+    ) {
+        DocBuffers {
+            tokens: self.tokens,
+            words: emptied(self.words),
+            infos: self.infos,
+            sentences: self.sentences,
+            lower_words: self.lower_words,
+            candidates: emptied(candidates),
+            gazetteer: emptied(gazetteer),
+            name_slots,
+        }
+        .keep();
     }
 
     /// What the lexicon says of any word.

@@ -167,7 +167,9 @@ fn is_word_char(c: char) -> bool {
     if ('\u{2000}'..='\u{206F}').contains(&c) {
         return false;
     }
-    if c.is_alphanumeric() {
+    // Hangul syllables and CJK ideographs, all letters, are common in Korean and Chinese names:
+    // answer them before the slower general table.
+    if matches!(c, '\u{AC00}'..='\u{D7A3}' | '\u{4E00}'..='\u{9FFF}') || c.is_alphanumeric() {
         return true;
     }
     // Combining marks have no cheap std predicate: take whatever is not a space, a control or
@@ -248,7 +250,15 @@ impl Cursor<'_> {
 /// whitespace, together covering every non-whitespace char. Joiners and variation selectors
 /// belong to the token they touch, so only one between whitespace is a token on its own.
 pub fn tokenize(text: &str) -> Vec<Token> {
-    let mut tokens = Vec::with_capacity(text.len() / 5 + 1);
+    let mut tokens = Vec::new();
+    tokenize_into(text, &mut tokens);
+    tokens
+}
+
+/// [`tokenize`] into `tokens`, which it clears first, so that a caller can reuse the buffer.
+pub(crate) fn tokenize_into(text: &str, tokens: &mut Vec<Token>) {
+    tokens.clear();
+    tokens.reserve(text.len() / 5 + 1);
     let mut cur = Cursor {
         text,
         byte: 0,
@@ -284,7 +294,6 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             gap,
         });
     }
-    tokens
 }
 
 /// Advances over the token whose first char (past any joiners from `start_byte`) is `first`,
@@ -304,6 +313,11 @@ fn scan(cur: &mut Cursor, first: char, start_byte: usize) -> (TokenKind, Case) {
             };
             (kind, case)
         }
+        None if let Some(kind) = single_mark(text.as_bytes(), cur.byte) => {
+            cur.byte += first.len_utf8();
+            cur.char += 1;
+            (kind, Case::Uncased)
+        }
         None => {
             let kind = scan_token(cur, first);
             skip_modifiers(cur);
@@ -313,6 +327,51 @@ fn scan(cur: &mut Cursor, first: char, start_byte: usize) -> (TokenKind, Case) {
                 _ => (kind, case_of(&text[start_byte..cur.byte])),
             }
         }
+    }
+}
+
+/// The kind of a one-char punctuation or symbol token at `start` (`,`, `.`, `(`, `$`, `“`, `—`)
+/// that nothing can join: the common case after words, decided without the general rules of
+/// [`scan_token`], which it must agree with. Signs that may start a tag, apostrophes that may
+/// start a clitic, and marks followed by a char of a run (`...`) or by a possible modifier
+/// are left to it.
+#[inline]
+fn single_mark(bytes: &[u8], start: usize) -> Option<TokenKind> {
+    let (kind, len) = match *bytes.get(start)? {
+        b'#' | b'@' | b'\'' => return None,
+        b if b.is_ascii_punctuation() => {
+            let kind = if is_punct(char::from(b)) {
+                TokenKind::Punct
+            } else {
+                TokenKind::Symbol
+            };
+            (kind, 1)
+        }
+        // U+2012–U+2027 (dashes, curly quotes, bullets) but the clitic apostrophe U+2019:
+        // always punctuation.
+        0xE2 => match general_punctuation(bytes, start)? {
+            0x2012..=0x2018 | 0x201A..=0x2027 => (TokenKind::Punct, 3),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    // Modifiers are never ASCII.
+    match bytes.get(start + len) {
+        None => Some(kind),
+        Some(b'.' | b'-' | b'!' | b'?' | b'*' | b'=' | b'~' | b'_' | 0x80..) => None,
+        Some(_) => Some(kind),
+    }
+}
+
+/// The code point of the char at `at` when it is in General Punctuation (U+2000–U+207F),
+/// read from its three UTF-8 bytes without decoding the general case.
+#[inline]
+fn general_punctuation(bytes: &[u8], at: usize) -> Option<u32> {
+    match bytes.get(at..at + 3)? {
+        &[0xE2, b1 @ (0x80 | 0x81), b2] => {
+            Some(0x2000 | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F))
+        }
+        _ => None,
     }
 }
 
@@ -457,7 +516,14 @@ fn plain_ascii_word(bytes: &[u8], start: usize) -> Option<(usize, Case)> {
         return Some((end, case));
     };
     match next {
-        // Non-ASCII, hyphens, underscores, apostrophes and ampersands may join or split.
+        // General punctuation but joiners, hyphens and the apostrophe ends a word (`said”`).
+        0xE2 if general_punctuation(bytes, end).is_some_and(|c| {
+            c <= 0x206F && !matches!(c, 0x200C | 0x200D | 0x2010 | 0x2011 | 0x2019)
+        }) =>
+        {
+            Some((end, case))
+        }
+        // Other non-ASCII, hyphens, underscores, apostrophes and ampersands may join or split.
         0x80.. | b'-' | b'_' | b'\'' | b'&' => None,
         // Between digits these join (`1,000`, `3.5`, `14:05`).
         b'.' | b',' | b':' | b'+' | b'/'
@@ -699,6 +765,13 @@ fn case_of(token: &str) -> Case {
 /// headlines, bylines and captions stand alone.
 pub fn sentences(text: &str, tokens: &[Token]) -> Vec<Sentence> {
     let mut out = Vec::new();
+    sentences_into(text, tokens, &mut out);
+    out
+}
+
+/// [`sentences`] into `out`, which it clears first, so that a caller can reuse the buffer.
+pub(crate) fn sentences_into(text: &str, tokens: &[Token], out: &mut Vec<Sentence>) {
+    out.clear();
     let mut start = 0;
     let first_char = |t: &Token| t.text(text).chars().next().unwrap_or(' ');
     let starts_lower = |t: &Token| t.kind == TokenKind::Word && t.case == Case::Lower;
@@ -722,7 +795,7 @@ pub fn sentences(text: &str, tokens: &[Token]) -> Vec<Sentence> {
                 && (is_terminal(first_char(prev)) || is_closer(first_char(prev)));
             let wrapped = token.gap == Gap::Newline && !prev_ends && starts_lower(token);
             if !wrapped {
-                push(start..i, &mut out);
+                push(start..i, out);
                 start = i;
             }
         }
@@ -751,7 +824,7 @@ pub fn sentences(text: &str, tokens: &[Token]) -> Vec<Sentence> {
                 .get(end)
                 .is_some_and(|next| next.gap < Gap::Newline && starts_lower(next));
             if !continues {
-                push(start..end, &mut out);
+                push(start..end, out);
                 start = end;
             }
             i = end;
@@ -760,9 +833,8 @@ pub fn sentences(text: &str, tokens: &[Token]) -> Vec<Sentence> {
         i += 1;
     }
     if start < tokens.len() {
-        push(start..tokens.len(), &mut out);
+        push(start..tokens.len(), out);
     }
-    out
 }
 
 #[cfg(test)]
