@@ -197,3 +197,27 @@ fn the_example_project_is_valid_and_matches_its_sample_articles() {
         assert_eq!(fresh[0].text(), doc.text(), "{}", source.display());
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+    /// The loader never panics: arbitrary bytes, and the golden file with bytes changed, cut
+    /// or inserted, give a project or an error.
+    #[test]
+    fn the_loader_never_panics_on_damaged_files(
+        noise in prop::collection::vec(any::<u8>(), 0..64),
+        at in 0usize..40_000,
+        cut in any::<bool>(),
+        ron in any::<bool>(),
+    ) {
+        let (name, format) = if ron { ("golden.tagdesk.ron", ProjectFormat::Ron) } else { ("golden.tagdesk.json", ProjectFormat::Json) };
+        let mut bytes = std::fs::read(Path::new("tests/fixtures/v1").join(name)).unwrap();
+        let at = at % bytes.len();
+        if cut {
+            bytes.truncate(at);
+        }
+        let end = (at + noise.len()).min(bytes.len());
+        bytes.splice(at..end, noise.iter().copied());
+        let _ = project::decode(&bytes, format, Path::new("fuzz"));
+        let _ = project::decode(&noise, format, Path::new("fuzz"));
+    }
+}
