@@ -12,9 +12,7 @@ use std::path::Path;
 
 use proptest::prelude::*;
 use tagdesk::formats::exchange::{ExchangeFormat, ImportOptions, Imported, parse_brat, parse_str};
-use tagdesk::formats::export::{
-    self, ExportFormat, ExportOptions, OffsetUnit, OutputFile, TagScheme,
-};
+use tagdesk::formats::export::{self, ExportFormat, ExportOptions, OffsetUnit, OutputFile};
 use tagdesk::formats::{exchange, preflight};
 use tagdesk::model::{Document, Edit, EntityLabel, EventType, Project, RelationType, Rgb, Schema};
 
@@ -174,16 +172,7 @@ fn schema_for(documents: &[Document]) -> Schema {
 
 fn export_variants() -> Vec<ExportOptions> {
     let mut variants = Vec::new();
-    for format in [
-        ExportFormat::Conll(TagScheme::Iob2),
-        ExportFormat::Conll(TagScheme::Iob1),
-        ExportFormat::Conll(TagScheme::Bilou),
-        ExportFormat::Spacy,
-        ExportFormat::Brat,
-        ExportFormat::Doccano,
-        ExportFormat::LabelStudio,
-        ExportFormat::HuggingFace,
-    ] {
+    for format in ExportFormat::ALL {
         let mut options = ExportOptions::new(format);
         options.include_suggestions = true;
         options.record_spacing = true;

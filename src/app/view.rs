@@ -3,23 +3,11 @@
 use egui::{Align, Layout, RichText, Ui};
 
 use super::{Action, Menu, Modal, Pending, TagdeskApp, dialogs::Purpose};
-use crate::formats::export::{self, ExportFormat, ExportOptions, OffsetUnit, TagScheme};
+use crate::formats::export::{self, ExportFormat, ExportOptions, OffsetUnit};
 use crate::formats::preflight;
 use crate::ui::AnnotationRef;
 use crate::ui::panels;
 use crate::ui::text_view::{Highlight, ViewStyle, text_view_ui};
-
-/// The export formats in the order the export dialog lists them.
-pub const EXPORT_FORMATS: [ExportFormat; 8] = [
-    ExportFormat::Conll(TagScheme::Iob2),
-    ExportFormat::Conll(TagScheme::Iob1),
-    ExportFormat::Conll(TagScheme::Bilou),
-    ExportFormat::Spacy,
-    ExportFormat::Brat,
-    ExportFormat::Doccano,
-    ExportFormat::LabelStudio,
-    ExportFormat::HuggingFace,
-];
 
 impl TagdeskApp {
     /// The whole UI for one frame; eframe, the kittest tests and `bench-view` all call this.
@@ -544,9 +532,9 @@ impl TagdeskApp {
     fn export_dialog_ui(&mut self, ui: &mut Ui) -> bool {
         ui.heading("Export");
         egui::ComboBox::from_label("Format")
-            .selected_text(EXPORT_FORMATS[self.export.format].name())
+            .selected_text(ExportFormat::ALL[self.export.format].name())
             .show_ui(ui, |ui| {
-                for (i, format) in EXPORT_FORMATS.iter().enumerate() {
+                for (i, format) in ExportFormat::ALL.iter().enumerate() {
                     ui.selectable_value(&mut self.export.format, i, format.name());
                 }
             });
@@ -584,7 +572,7 @@ impl TagdeskApp {
     }
 
     pub(super) fn export_options(&self) -> ExportOptions {
-        let mut options = ExportOptions::new(EXPORT_FORMATS[self.export.format]);
+        let mut options = ExportOptions::new(ExportFormat::ALL[self.export.format]);
         options.include_suggestions = self.export.include_suggestions;
         if self.export.utf16 {
             options.offsets = OffsetUnit::Utf16;
@@ -620,14 +608,4 @@ fn write_export(
         written.len(),
         report.finding_count()
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_export_dialog_offers_every_format() {
-        let names: std::collections::HashSet<&str> =
-            super::EXPORT_FORMATS.iter().map(|f| f.name()).collect();
-        assert_eq!(names.len(), super::EXPORT_FORMATS.len());
-    }
 }

@@ -46,6 +46,18 @@ pub enum ExportFormat {
 }
 
 impl ExportFormat {
+    /// Every format, in the order the app's export dialog lists them.
+    pub const ALL: [ExportFormat; 8] = [
+        Self::Conll(TagScheme::Iob2),
+        Self::Conll(TagScheme::Iob1),
+        Self::Conll(TagScheme::Bilou),
+        Self::Spacy,
+        Self::Brat,
+        Self::Doccano,
+        Self::LabelStudio,
+        Self::HuggingFace,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             Self::Conll(TagScheme::Iob2) => "CoNLL (IOB2)",
@@ -314,4 +326,16 @@ fn jsonl<T: serde::Serialize>(lines: &[T]) -> Result<Vec<u8>, ExportError> {
         out.push(b'\n');
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ExportFormat;
+
+    #[test]
+    fn every_format_is_listed_once_with_its_own_name() {
+        let names: std::collections::HashSet<&str> =
+            ExportFormat::ALL.iter().map(|f| f.name()).collect();
+        assert_eq!(names.len(), ExportFormat::ALL.len());
+    }
 }
