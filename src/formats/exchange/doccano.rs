@@ -16,10 +16,7 @@ use super::{
     ExchangeError, ImportOptions, Imported, Location, Reason, file_name, file_stem, json_id,
     jsonl_lines, name, span_from,
 };
-use crate::model::{
-    Document, Entity, EntityId, Origin, Relation, RelationId, Source, SourceFormat, Span, Status,
-    TextIndex,
-};
+use crate::model::{Entity, EntityId, Origin, Relation, RelationId, Span, Status, TextIndex};
 
 #[derive(Deserialize)]
 struct Line {
@@ -142,17 +139,13 @@ pub fn parse_doccano(
             });
         }
         let id = json_id(parsed.id.as_ref()).unwrap_or_else(|| format!("{stem}-{line_no}"));
-        let doc_source = Source {
-            path: path.to_path_buf(),
-            format: SourceFormat::Jsonl,
-        };
-        imported.documents.push(
-            Document::new(id.clone(), id, Some(doc_source), parsed.text).with_annotations(
-                entities,
-                Vec::new(),
-                relations,
-            ),
-        );
+        imported.documents.push(super::json_document(
+            path,
+            id,
+            parsed.text,
+            entities,
+            relations,
+        ));
     }
     Ok(imported)
 }

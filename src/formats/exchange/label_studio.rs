@@ -17,9 +17,7 @@ use super::{
     ExchangeError, ImportOptions, Imported, Location, Reason, check_text, file_name, file_stem,
     json_id, name, span_from,
 };
-use crate::model::{
-    Document, Entity, EntityId, Origin, Source, SourceFormat, Span, Status, TextIndex,
-};
+use crate::model::{Entity, EntityId, Origin, Span, Status, TextIndex};
 
 #[derive(Deserialize)]
 struct Task {
@@ -166,17 +164,9 @@ pub fn parse_label_studio(
             .and_then(|v| json_id(Some(v)))
             .or_else(|| json_id(task.id.as_ref()))
             .unwrap_or_else(|| format!("{stem}-{}", n + 1));
-        let doc_source = Source {
-            path: path.to_path_buf(),
-            format: SourceFormat::Jsonl,
-        };
-        imported.documents.push(
-            Document::new(id.clone(), id, Some(doc_source), text).with_annotations(
-                entities,
-                Vec::new(),
-                Vec::new(),
-            ),
-        );
+        imported
+            .documents
+            .push(super::json_document(path, id, text, entities, Vec::new()));
     }
     for (kind, count) in skipped_types {
         let kind = if kind.is_empty() { "untyped" } else { &kind };

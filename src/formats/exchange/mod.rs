@@ -27,7 +27,7 @@ pub use spacy::parse_spacy;
 
 use crate::formats::export::OffsetUnit;
 use crate::formats::import::{self, ImportError, MAX_FILE_BYTES};
-use crate::model::{Document, Schema, Span, TextIndex};
+use crate::model::{Document, Entity, Relation, Schema, Source, SourceFormat, Span, TextIndex};
 
 /// The formats tagdesk imports annotations from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -387,4 +387,23 @@ fn jsonl_lines(content: &str) -> impl Iterator<Item = (usize, &str)> {
         .enumerate()
         .map(|(i, line)| (i + 1, line.strip_suffix('\r').unwrap_or(line)))
         .filter(|(_, line)| !line.trim().is_empty())
+}
+
+/// A document read from a JSON-based file (doccano, spaCy, Label Studio): named by its id.
+fn json_document(
+    path: &Path,
+    id: String,
+    text: String,
+    entities: Vec<Entity>,
+    relations: Vec<Relation>,
+) -> Document {
+    let source = Source {
+        path: path.to_path_buf(),
+        format: SourceFormat::Jsonl,
+    };
+    Document::new(id.clone(), id, Some(source), text).with_annotations(
+        entities,
+        Vec::new(),
+        relations,
+    )
 }

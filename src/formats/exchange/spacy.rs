@@ -13,7 +13,7 @@ use super::{
     jsonl_lines, name, span_from,
 };
 use crate::formats::export::OffsetUnit;
-use crate::model::{Document, Entity, EntityId, Origin, Source, SourceFormat, Status, TextIndex};
+use crate::model::{Entity, EntityId, Origin, Status, TextIndex};
 
 type Triple = (usize, usize, String);
 
@@ -70,17 +70,13 @@ pub fn parse_spacy(
             }
         }
         let id = json_id(parsed.id.as_ref()).unwrap_or_else(|| format!("{stem}-{line_no}"));
-        let doc_source = Source {
-            path: path.to_path_buf(),
-            format: SourceFormat::Jsonl,
-        };
-        imported.documents.push(
-            Document::new(id.clone(), id, Some(doc_source), parsed.text).with_annotations(
-                entities,
-                Vec::new(),
-                Vec::new(),
-            ),
-        );
+        imported.documents.push(super::json_document(
+            path,
+            id,
+            parsed.text,
+            entities,
+            Vec::new(),
+        ));
     }
     Ok(imported)
 }
