@@ -10,7 +10,7 @@ fn marked(proposals: &Proposals) -> Vec<Marked> {
         .iter()
         .map(|e| Marked {
             span: e.span,
-            label: e.label.clone(),
+            label: e.label.to_owned(),
         })
         .collect()
 }
@@ -106,11 +106,7 @@ fn events_with_arguments() {
     let text = "Yoon Seo-hyun departed for the United Kingdom on Monday for three days of talks \
                 with Trade Minister Eleanor Whitcombe in London.";
     let proposals = engine.annotate(text);
-    let types: Vec<&str> = proposals
-        .events
-        .iter()
-        .map(|e| e.event_type.as_str())
-        .collect();
+    let types: Vec<&str> = proposals.events.iter().map(|e| e.event_type).collect();
     assert_eq!(
         types,
         ["Movement:Transport", "Contact:Meet"],

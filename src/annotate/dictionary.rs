@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::Doc;
 use super::entities::Candidate;
-use super::lexicon::FastMap;
+use super::lexicon::{FastMap, intern};
 use super::tokenize;
 
 #[derive(Debug, thiserror::Error)]
@@ -25,7 +25,7 @@ enum TokenMatch {
 
 #[derive(Clone, Debug)]
 struct Pattern {
-    label: String,
+    label: &'static str,
     tokens: Vec<TokenMatch>,
 }
 
@@ -87,7 +87,7 @@ impl Dictionary {
                 .or_default()
                 .push(dictionary.patterns.len());
             dictionary.patterns.push(Pattern {
-                label: parsed.label,
+                label: intern(&parsed.label),
                 tokens,
             });
         }
@@ -103,7 +103,7 @@ impl Dictionary {
     }
 
     /// Adds a candidate for every match, longest pattern first at each token.
-    pub(crate) fn find<'e>(&'e self, doc: &Doc, out: &mut Vec<Candidate<'e>>) {
+    pub(crate) fn find(&self, doc: &Doc, out: &mut Vec<Candidate>) {
         let mut lower = String::new();
         for i in 0..doc.tokens.len() {
             lower.clear();
@@ -128,7 +128,7 @@ impl Dictionary {
                     out.push(Candidate {
                         start: i,
                         end,
-                        label: &pattern.label,
+                        label: pattern.label,
                         rule: "dictionary",
                         score: 1.0,
                         priority: 4,

@@ -17,20 +17,20 @@ use super::lexicon::{FastMap, Label, Lexicon, WordInfo, flag, hash_word};
 use super::tokens::{Case, Gap, Sentence, TokenKind};
 
 /// A proposed entity over tokens `[start, end)`.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) struct Candidate<'e> {
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Candidate {
     pub start: usize,
     pub end: usize,
-    pub label: &'e str,
+    pub label: &'static str,
     pub rule: &'static str,
     pub score: f32,
     pub priority: u8,
 }
 
-impl<'e> Candidate<'e> {
+impl Candidate {
     fn new(
         range: (usize, usize),
-        label: &'e str,
+        label: &'static str,
         rule: &'static str,
         score: f32,
         priority: u8,
@@ -49,40 +49,67 @@ impl<'e> Candidate<'e> {
 /// The overlap policy: no two proposed entities share a token. Higher priority wins, then the
 /// longer span, then the higher score, then the earlier start. Nested names ("Korea" inside
 /// "Korea International Trade Association") therefore yield the outer one only.
-pub(crate) fn resolve<'e>(
-    mut candidates: Vec<Candidate<'e>>,
-    token_count: usize,
-) -> Vec<Candidate<'e>> {
-    candidates.sort_unstable_by_key(|c| {
+pub(crate) fn resolve(candidates: &mut Vec<Candidate>, buffers: &mut ResolveBuffers) {
+    let ResolveBuffers { order, owner, kept } = buffers;
+    // One packed key per candidate, ordered as the policy ranks them, so that the sort compares
+    // integers instead of moving candidates; on a full tie the earlier rule's candidate wins.
+    // Fields saturate rather than wrap: only texts of billions of tokens could reach the limits.
+    order.clear();
+    order.extend(candidates.iter().enumerate().map(|(index, c)| {
+        let field = |v: usize, bits: u32| (v as u128).min((1 << bits) - 1);
+        let longest_first = 0xff_ffff - field(c.end.saturating_sub(c.start), 24);
         // Scores are in [0, 1], so their bits order like the numbers.
-        (
-            std::cmp::Reverse(c.priority),
-            std::cmp::Reverse(c.end - c.start),
-            std::cmp::Reverse(c.score.to_bits()),
-            c.start,
-        )
-    });
-    let mut taken = vec![false; token_count];
-    // In place, keeping the order: the kept candidates reuse the buffer of all of them.
-    candidates.retain(|cand| {
-        let Some(range) = taken.get_mut(cand.start..cand.end) else {
-            return false;
+        (u128::from(!c.priority) << 120)
+            | (longest_first << 96)
+            | (u128::from(!c.score.to_bits()) << 64)
+            | (field(c.start, 32) << 32)
+            | field(index, 32)
+    }));
+    order.sort_unstable();
+    // Per token: FREE, COVERED, or the index of the kept candidate starting there, so that the
+    // kept ones come out in text order without another sort.
+    const FREE: u32 = u32::MAX;
+    const COVERED: u32 = u32::MAX - 1;
+    owner.clear();
+    owner.resize(token_count(candidates), FREE);
+    for &key in order.iter() {
+        let index = (key & 0xffff_ffff) as usize;
+        let cand = &candidates[index];
+        let Some(range) = owner.get_mut(cand.start..cand.end) else {
+            continue;
         };
-        if range.is_empty() || range.iter().any(|&t| t) {
-            return false;
+        if !range.is_empty() && range.iter().all(|&o| o == FREE) {
+            range.fill(COVERED);
+            range[0] = index as u32;
         }
-        range.fill(true);
-        true
-    });
-    // Kept spans do not overlap, so their starts differ and an unstable sort is enough.
-    candidates.sort_unstable_by_key(|c| c.start);
-    candidates
+    }
+    kept.clear();
+    kept.extend(
+        owner
+            .iter()
+            .filter(|&&o| o < COVERED)
+            .map(|&o| candidates[o as usize]),
+    );
+    std::mem::swap(candidates, kept);
+}
+
+/// The tokens a set of candidates spans: the end of the last one.
+fn token_count(candidates: &[Candidate]) -> usize {
+    candidates.iter().map(|c| c.end).max().unwrap_or(0)
+}
+
+/// Working buffers of [`resolve`], kept between texts.
+#[derive(Default)]
+pub(crate) struct ResolveBuffers {
+    order: Vec<u128>,
+    owner: Vec<u32>,
+    kept: Vec<Candidate>,
 }
 
 /// `Yoon Seo-hyun (윤서현)`, `Qingdao (青岛)`: a name followed by its spelling in another
 /// script, in brackets, gets the name's label. Runs after [`resolve`]: it only adds spans no
 /// candidate covered (the brackets' words are never capitalised).
-pub(crate) fn native_script<'e>(doc: &Doc, kept: &mut Vec<Candidate<'e>>) {
+pub(crate) fn native_script(doc: &Doc, kept: &mut Vec<Candidate>) {
     let mut added = Vec::new();
     for cand in kept.iter() {
         let (open, word, close) = (cand.end, cand.end + 1, cand.end + 2);
@@ -111,7 +138,7 @@ pub(crate) fn native_script<'e>(doc: &Doc, kept: &mut Vec<Candidate<'e>>) {
 /// Gazetteer names that start and end on token boundaries (a hashtag's sign may precede:
 /// `#UN`). The automaton is run anchored at each token that can start a name, and gives the
 /// longest name starting there; a name ends a token, or is not one (`Korea` in `Koreas`).
-pub(crate) fn gazetteer<'e>(doc: &Doc, lexicon: &'e Lexicon, out: &mut Vec<Candidate<'e>>) {
+pub(crate) fn gazetteer(doc: &Doc, lexicon: &Lexicon, out: &mut Vec<Candidate>) {
     let tokens = &doc.tokens;
     let mut i = 0;
     while i < tokens.len() {
@@ -178,7 +205,7 @@ fn after_place_preposition(doc: &Doc, i: usize) -> bool {
 }
 
 /// `[REUTERS]`, `[AFP/KYODO]`: upper-case credits in brackets, one ORG per agency.
-pub(crate) fn credits(doc: &Doc, out: &mut Vec<Candidate<'_>>) {
+pub(crate) fn credits(doc: &Doc, out: &mut Vec<Candidate>) {
     let tokens = &doc.tokens;
     for (open, token) in tokens.iter().enumerate() {
         if token.kind != TokenKind::Punct || doc.word(open) != "[" {
@@ -209,7 +236,7 @@ pub(crate) fn credits(doc: &Doc, out: &mut Vec<Candidate<'_>>) {
 }
 
 /// DATE, TIME, MONEY and PERCENT expressions, all within one line.
-pub(crate) fn values(doc: &Doc, out: &mut Vec<Candidate<'_>>) {
+pub(crate) fn values(doc: &Doc, out: &mut Vec<Candidate>) {
     let mut i = 0;
     while i < doc.tokens.len() {
         match value_at(doc, i) {
@@ -454,11 +481,11 @@ struct Run {
 /// Names from capitalised sequences, in two passes: evidence within the sentence first, then
 /// the document's own names (a surname seen in a full name, a name labelled elsewhere).
 /// `slots` is a buffer for the gazetteer match covering each token.
-pub(crate) fn names<'e, 't>(
+pub(crate) fn names<'t>(
     doc: &Doc<'t>,
     gazetteer: &[Candidate],
     slots: &mut Vec<GazetteerSlot>,
-    out: &mut Vec<Candidate<'e>>,
+    out: &mut Vec<Candidate>,
 ) {
     slots.clear();
     slots.resize(doc.tokens.len(), None);
@@ -544,7 +571,7 @@ const ACCOUNT_WORDS: &[&str] = &[
 
 /// `@name` mentions (one token, or `@` and the name apart as pre-tokenised corpora have them)
 /// name an account: a person's unless the handle says otherwise. Weak evidence.
-fn handles(ctx: &Names, out: &mut Vec<Candidate<'_>>) {
+fn handles(ctx: &Names, out: &mut Vec<Candidate>) {
     let doc = ctx.doc;
     for (i, token) in doc.tokens.iter().enumerate() {
         if !matches!(
@@ -577,7 +604,7 @@ fn handles(ctx: &Names, out: &mut Vec<Candidate<'_>>) {
 }
 
 /// `SEOUL —`, `CAPE TOWN (Reuters) —`: a capitalised place opening a paragraph.
-fn datelines(doc: &Doc, out: &mut Vec<Candidate<'_>>) {
+fn datelines(doc: &Doc, out: &mut Vec<Candidate>) {
     let tokens = &doc.tokens;
     for (i, token) in tokens.iter().enumerate() {
         if !(i == 0 || token.gap >= Gap::Newline) {
@@ -797,7 +824,7 @@ const PLACE_PREFIXES: &[&str] = &[
 const EVENT_PREFIXES: &[&str] = &["Typhoon", "Hurricane", "Cyclone", "Storm", "Operation"];
 
 impl Names<'_, '_> {
-    fn classify_run<'e>(&self, run: &Run, out: &mut Vec<Candidate<'e>>) {
+    fn classify_run(&self, run: &Run, out: &mut Vec<Candidate>) {
         let doc = self.doc;
         // A title inside the run: what follows it is the person, what precedes it is kept
         // only with evidence (`U.S. President X`, `Samsung CEO X`, not `Commerce Secretary X`).
@@ -862,13 +889,13 @@ impl Names<'_, '_> {
 
     /// Labels a title-free capitalised sequence `[a, b)`. With `evidence_only`, guesses from
     /// context or shape are not made.
-    fn classify_plain<'e>(
+    fn classify_plain(
         &self,
         a: usize,
         b: usize,
         initial: bool,
         evidence_only: bool,
-        out: &mut Vec<Candidate<'e>>,
+        out: &mut Vec<Candidate>,
     ) {
         let doc = self.doc;
         let len = b - a;

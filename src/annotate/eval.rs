@@ -201,9 +201,9 @@ fn score_entities(
         .iter()
         .map(|e| {
             let label = if options.coarse {
-                coarse_label(&e.label)
+                coarse_label(e.label)
             } else {
-                e.label.as_str()
+                e.label
             };
             (e.span, label)
         })
@@ -286,7 +286,7 @@ fn score_events(doc: &GoldDoc, proposals: &Proposals, report: &mut Report) {
         let classified = (0..doc.events.len()).find(|&g| {
             !class_matched[g]
                 && gold_triggers[g] == event.trigger
-                && same_event_type(&event.event_type, &doc.events[g].event_type)
+                && same_event_type(event.event_type, &doc.events[g].event_type)
         });
         if let Some(g) = classified {
             class_matched[g] = true;
@@ -310,7 +310,7 @@ fn score_events(doc: &GoldDoc, proposals: &Proposals, report: &mut Report) {
             for (gold_event, gold_arg) in gold_args {
                 identified = true;
                 classified |= base_role(&gold_arg.role) == arg.role
-                    && same_event_type(&event.event_type, &gold_event.event_type);
+                    && same_event_type(event.event_type, &gold_event.event_type);
             }
             report.argument_identification.correct += usize::from(identified);
             report.argument_classification.correct += usize::from(classified);

@@ -2,19 +2,20 @@
 //! the entities of the same sentence by the role's allowed labels, position and prepositions.
 
 use super::entities::Candidate;
-use super::lexicon::{FastMap, Lexicon, Trigger, flag};
+use super::lexicon::{FastMap, Lexicon, Trigger, flag, intern};
 use super::tokens::{Case, TokenKind};
 use super::{Doc, ProposedArgument, ProposedEvent};
 use crate::model::Schema;
 
 /// Roles of each event type with the labels they accept, from the schema.
 pub(crate) struct RoleTable {
-    types: FastMap<String, Roles>,
+    types: FastMap<&'static str, Roles>,
 }
 
-/// One event type's roles: names and the labels each accepts.
+/// One event type's roles: names and the labels each accepts, interned so that arguments
+/// carry them without allocating.
 #[derive(Default)]
-struct Roles(Vec<(String, Vec<String>)>);
+struct Roles(Vec<(&'static str, Vec<&'static str>)>);
 
 impl RoleTable {
     pub(crate) fn new(schema: &Schema) -> Self {
@@ -25,9 +26,14 @@ impl RoleTable {
                 let roles = t
                     .roles
                     .iter()
-                    .map(|r| (r.name.clone(), r.labels.clone()))
+                    .map(|r| {
+                        (
+                            intern(&r.name),
+                            r.labels.iter().map(|l| intern(l)).collect(),
+                        )
+                    })
                     .collect();
-                (t.name.clone(), Roles(roles))
+                (intern(&t.name), Roles(roles))
             })
             .collect();
         Self { types }
@@ -39,17 +45,17 @@ impl Roles {
     fn accepts(&self, role: &str, label: &str) -> bool {
         self.0
             .iter()
-            .any(|(name, labels)| name == role && labels.iter().any(|l| l == label))
+            .any(|(name, labels)| *name == role && labels.contains(&label))
     }
 
     /// The first participant role (not time, place or value) taking `label`.
-    fn participant_for(&self, label: &str) -> Option<&str> {
-        self.0.iter().find_map(|(name, labels)| {
+    fn participant_for(&self, label: &str) -> Option<&'static str> {
+        self.0.iter().find_map(|&(name, ref labels)| {
             let participant = !matches!(
-                name.as_str(),
+                name,
                 "Time" | "Place" | "Origin" | "Destination" | "Money" | "Price"
             );
-            (participant && labels.iter().any(|l| l == label)).then_some(name.as_str())
+            (participant && labels.contains(&label)).then_some(name)
         })
     }
 }
@@ -112,11 +118,11 @@ fn subject_object(event_type: &str, trigger: &str) -> (Option<&'static str>, Opt
 }
 
 /// A kept entity as the argument linker sees it.
-struct Mention<'e, 't> {
+struct Mention<'t> {
     index: usize,
     start: usize,
     end: usize,
-    label: &'e str,
+    label: &'static str,
     /// The label's class: [`TIME`], [`MONEY`], [`PLACE`] or none.
     class: u8,
     /// The word before the entity, past articles and titles (`with Trade Minister X`): its
@@ -209,11 +215,11 @@ pub(crate) fn find<'t>(
                 let arguments = arguments(doc, roles, trigger, i, end, mentions);
                 events.push(ProposedEvent {
                     trigger: doc.span(i, end),
-                    event_type: trigger.event_type.to_owned(),
+                    event_type: trigger.event_type,
                     rule: if trigger.noun {
-                        "trigger-noun".to_owned()
+                        "trigger-noun"
                     } else {
-                        "trigger".to_owned()
+                        "trigger"
                     },
                     score: trigger.score,
                     arguments,
@@ -283,10 +289,10 @@ fn arguments(
     let event_type = trigger.event_type;
     let mut used = vec![false; mentions.len()];
     let mut args: Vec<ProposedArgument> = Vec::new();
-    let mut push = |role: &str, m: usize, used: &mut [bool]| {
+    let mut push = |role: &'static str, m: usize, used: &mut [bool]| {
         used[m] = true;
         args.push(ProposedArgument {
-            role: role.to_owned(),
+            role,
             entity: mentions[m].index,
         });
     };
@@ -425,8 +431,7 @@ fn arguments(
                 .filter(|r| roles.accepts(r, label))
                 .or_else(|| roles.participant_for(label));
             if let Some(role) = role {
-                let role = role.to_owned();
-                push(&role, m, &mut used);
+                push(role, m, &mut used);
             }
         }
     }

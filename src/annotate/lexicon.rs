@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::{Mutex, PoisonError};
 
 use aho_corasick::{MatchKind, StartKind, dfa::DFA};
 
@@ -584,6 +585,20 @@ impl Lexicon {
             .get(word, hash_word(word.as_bytes()))
             .unwrap_or_default()
     }
+}
+
+/// `name` as a `'static` string, leaked once per process, so that proposals carry the names of
+/// a dictionary's labels and a schema's roles without allocating per span. Such names come
+/// from schemas and dictionaries, so they are few.
+pub(crate) fn intern(name: &str) -> &'static str {
+    static INTERNED: Mutex<Vec<&'static str>> = Mutex::new(Vec::new());
+    let mut interned = INTERNED.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(known) = interned.iter().find(|s| **s == name) {
+        return known;
+    }
+    let leaked: &'static str = Box::leak(name.into());
+    interned.push(leaked);
+    leaked
 }
 
 /// Event type names as `'static` strings, so proposals do not allocate per trigger.

@@ -21,7 +21,7 @@ use std::cell::RefCell;
 use std::mem;
 
 use crate::model::{Schema, Span};
-use entities::{Candidate, GazetteerSlot, WordFilter};
+use entities::{Candidate, GazetteerSlot, ResolveBuffers, WordFilter};
 use lexicon::{Lexicon, WordInfo, hash_word};
 
 /// A proposed entity.
@@ -29,9 +29,9 @@ use lexicon::{Lexicon, WordInfo, hash_word};
 pub struct ProposedEntity {
     /// Chars `[start, end)` of the text.
     pub span: Span,
-    pub label: String,
+    pub label: &'static str,
     /// The rule or lexicon that made it (`title`, `countries`, `date`…), for the GUI to explain.
-    pub rule: String,
+    pub rule: &'static str,
     /// How sure the rule is, in `[0, 1]`.
     pub score: f32,
 }
@@ -39,7 +39,7 @@ pub struct ProposedEntity {
 /// A proposed event argument: a role filled by one of the proposed entities.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProposedArgument {
-    pub role: String,
+    pub role: &'static str,
     /// Index into [`Proposals::entities`].
     pub entity: usize,
 }
@@ -50,8 +50,8 @@ pub struct ProposedEvent {
     /// Chars `[start, end)` of the trigger word(s).
     pub trigger: Span,
     /// ACE `Type:Subtype` of the default schema.
-    pub event_type: String,
-    pub rule: String,
+    pub event_type: &'static str,
+    pub rule: &'static str,
     pub score: f32,
     pub arguments: Vec<ProposedArgument>,
 }
@@ -100,6 +100,7 @@ impl Engine {
         let mut candidates: Vec<Candidate> = mem::take(&mut buffers.candidates);
         let mut gazetteer: Vec<Candidate> = mem::take(&mut buffers.gazetteer);
         let mut name_slots = mem::take(&mut buffers.name_slots);
+        let mut resolve_buffers = mem::take(&mut buffers.resolve);
         let doc = Doc::new(text, &self.lexicon, buffers);
         if let Some(dictionary) = &self.dictionary {
             dictionary.find(&doc, &mut candidates);
@@ -109,19 +110,20 @@ impl Engine {
         entities::gazetteer(&doc, &self.lexicon, &mut gazetteer);
         entities::names(&doc, &gazetteer, &mut name_slots, &mut candidates);
         candidates.append(&mut gazetteer);
-        let mut kept = entities::resolve(candidates, doc.tokens.len());
+        entities::resolve(&mut candidates, &mut resolve_buffers);
+        let mut kept = candidates;
         entities::native_script(&doc, &mut kept);
         let events = events::find(&doc, &self.lexicon, &self.roles, &kept);
         let entities = kept
             .iter()
             .map(|c| ProposedEntity {
                 span: doc.span(c.start, c.end),
-                label: c.label.to_owned(),
-                rule: c.rule.to_owned(),
+                label: c.label,
+                rule: c.rule,
                 score: c.score,
             })
             .collect();
-        doc.recycle(kept, gazetteer, name_slots);
+        doc.recycle(kept, gazetteer, name_slots, resolve_buffers);
         Proposals { entities, events }
     }
 }
@@ -137,9 +139,10 @@ struct DocBuffers {
     infos: Vec<WordInfo>,
     sentences: Vec<Sentence>,
     lower_words: WordFilter,
-    candidates: Vec<Candidate<'static>>,
-    gazetteer: Vec<Candidate<'static>>,
+    candidates: Vec<Candidate>,
+    gazetteer: Vec<Candidate>,
     name_slots: Vec<GazetteerSlot>,
+    resolve: ResolveBuffers,
 }
 
 /// `v` emptied and retyped for another lifetime, with its allocation: collecting a Vec's own
@@ -238,19 +241,23 @@ impl<'t> Doc<'t> {
     /// Hands the buffers back for the thread's next text, with those of the recognisers.
     fn recycle(
         self,
-        candidates: Vec<Candidate>,
-        gazetteer: Vec<Candidate>,
+        mut candidates: Vec<Candidate>,
+        mut gazetteer: Vec<Candidate>,
         name_slots: Vec<GazetteerSlot>,
+        resolve: ResolveBuffers,
     ) {
+        candidates.clear();
+        gazetteer.clear();
         DocBuffers {
             tokens: self.tokens,
             words: emptied(self.words),
             infos: self.infos,
             sentences: self.sentences,
             lower_words: self.lower_words,
-            candidates: emptied(candidates),
-            gazetteer: emptied(gazetteer),
+            candidates,
+            gazetteer,
             name_slots,
+            resolve,
         }
         .keep();
     }

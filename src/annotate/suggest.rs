@@ -50,10 +50,10 @@ pub fn suggestion_edit(doc: &Document, proposals: &Proposals) -> Edit {
         new_entities.push(Entity {
             id,
             span: proposed.span,
-            label: proposed.label.clone(),
+            label: proposed.label.to_owned(),
             origin: Origin::Auto {
                 engine: ENGINE_NAME.to_owned(),
-                rule: proposed.rule.clone(),
+                rule: proposed.rule.to_owned(),
                 score: proposed.score,
             },
             status: Status::Suggested,
@@ -76,19 +76,19 @@ pub fn suggestion_edit(doc: &Document, proposals: &Proposals) -> Edit {
             .filter_map(|arg| {
                 let id = ids.get(arg.entity).copied().flatten()?;
                 Some(Argument {
-                    role: arg.role.clone(),
+                    role: arg.role.to_owned(),
                     target: ArgTarget::Entity(id),
                 })
             })
             .collect();
         new_events.push(Event {
             id: crate::model::EventId(next_event),
-            event_type: proposed.event_type.clone(),
+            event_type: proposed.event_type.to_owned(),
             trigger: proposed.trigger,
             arguments,
             origin: Origin::Auto {
                 engine: ENGINE_NAME.to_owned(),
-                rule: proposed.rule.clone(),
+                rule: proposed.rule.to_owned(),
                 score: proposed.score,
             },
             status: Status::Suggested,
@@ -147,7 +147,7 @@ impl Proposals {
         let mut index = Vec::with_capacity(self.entities.len());
         let mut entities = Vec::new();
         for entity in &self.entities {
-            if schema.entity_label(&entity.label).is_some() {
+            if schema.entity_label(entity.label).is_some() {
                 index.push(Some(entities.len()));
                 entities.push(entity.clone());
             } else {
@@ -158,12 +158,12 @@ impl Proposals {
             .events
             .iter()
             .filter_map(|event| {
-                let event_type = schema.event_type(&event.event_type)?;
+                let event_type = schema.event_type(event.event_type)?;
                 let mut event = event.clone();
                 event
                     .arguments
                     .retain_mut(|arg| match index.get(arg.entity).copied().flatten() {
-                        Some(i) if event_type.role(&arg.role).is_some() => {
+                        Some(i) if event_type.role(arg.role).is_some() => {
                             arg.entity = i;
                             true
                         }

@@ -141,7 +141,7 @@ pub fn annotate_files(
                     .map(|e| EntityLine {
                         start: e.span.start,
                         end: e.span.end,
-                        label: &e.label,
+                        label: e.label,
                         score: e.score,
                     })
                     .collect(),
@@ -153,14 +153,14 @@ pub fn annotate_files(
                             start: e.trigger.start,
                             end: e.trigger.end,
                         },
-                        event_type: &e.event_type,
+                        event_type: e.event_type,
                         arguments: e
                             .arguments
                             .iter()
                             .filter_map(|a| {
                                 let entity = proposals.entities.get(a.entity)?;
                                 Some(ArgumentLine {
-                                    role: &a.role,
+                                    role: a.role,
                                     start: entity.span.start,
                                     end: entity.span.end,
                                 })
