@@ -206,6 +206,10 @@ fn after_place_preposition(doc: &Doc, i: usize) -> bool {
 
 /// `[REUTERS]`, `[AFP/KYODO]`: upper-case credits in brackets, one ORG per agency.
 pub(crate) fn credits(doc: &Doc, out: &mut Vec<Candidate>) {
+    // Most texts have no bracket: one scan of the bytes spares a pass over the tokens.
+    if !doc.text.contains('[') {
+        return;
+    }
     let tokens = &doc.tokens;
     for (open, token) in tokens.iter().enumerate() {
         if token.kind != TokenKind::Punct || doc.word(open) != "[" {
@@ -480,13 +484,13 @@ struct Run {
 
 /// Names from capitalised sequences, in two passes: evidence within the sentence first, then
 /// the document's own names (a surname seen in a full name, a name labelled elsewhere).
-/// `slots` is a buffer for the gazetteer match covering each token.
 pub(crate) fn names<'t>(
     doc: &Doc<'t>,
     gazetteer: &[Candidate],
-    slots: &mut Vec<GazetteerSlot>,
+    buffers: &mut NameBuffers,
     out: &mut Vec<Candidate>,
 ) {
+    let NameBuffers { slots, runs, known } = buffers;
     slots.clear();
     slots.resize(doc.tokens.len(), None);
     for g in gazetteer {
@@ -500,27 +504,22 @@ pub(crate) fn names<'t>(
     };
     handles(&ctx, out);
     datelines(doc, out);
-    let mut runs = Vec::new();
+    runs.clear();
     for sentence in &doc.sentences {
         if shouting(doc, sentence) {
             continue;
         }
-        collect_runs(doc, sentence, &mut runs);
+        collect_runs(doc, sentence, runs);
     }
     let first_new = out.len();
-    for run in &runs {
+    for run in runs.iter() {
         ctx.classify_run(run, out);
     }
     // Names by their text, from the first pass: the label of the strongest evidence, at that
     // evidence's priority (a surname of a guessed name stays a guess).
-    // Sized for up to two texts per new name, so that it is allocated once.
-    let mut known: FastMap<&str, (&'static str, u8)> =
-        FastMap::with_capacity_and_hasher(2 * (out.len() - first_new), Default::default());
+    known.clear();
     let mut remember = |text: &'t str, label: &'static str, priority: u8| {
-        let entry = known.entry(text).or_insert((label, priority));
-        if priority > entry.1 {
-            *entry = (label, priority);
-        }
+        known.remember(doc.text, text, label, priority);
     };
     for cand in &out[first_new..] {
         let label = static_label(cand.label);
@@ -549,9 +548,12 @@ pub(crate) fn names<'t>(
             }
         }
     }
-    for run in &runs {
+    if known.is_empty() {
+        return;
+    }
+    for run in runs.iter() {
         let text = doc.span_text(run.start, run.end);
-        if let Some(&(label, priority)) = known.get(text) {
+        if let Some((label, priority)) = known.get(doc.text, text) {
             out.push(Candidate::new(
                 (run.start, run.end),
                 label,
@@ -560,6 +562,50 @@ pub(crate) fn names<'t>(
                 priority,
             ));
         }
+    }
+}
+
+/// Working buffers of [`names`], kept between texts.
+#[derive(Default)]
+pub(crate) struct NameBuffers {
+    /// The gazetteer match covering each token.
+    slots: Vec<GazetteerSlot>,
+    runs: Vec<Run>,
+    known: KnownNames,
+}
+
+/// The names a document has labelled, by their text: byte ranges of the text under the
+/// text's hash, so that the table holds no borrow and is kept between texts. A name whose
+/// hash collides with another's is not remembered: a missed "same name", never a wrong one.
+#[derive(Default)]
+struct KnownNames(FastMap<u64, (usize, usize, &'static str, u8)>);
+
+impl KnownNames {
+    fn clear(&mut self) {
+        self.0.clear();
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Remembers `name`, a slice of `text`, with the strongest evidence's label and priority.
+    fn remember(&mut self, text: &str, name: &str, label: &'static str, priority: u8) {
+        let start = name.as_ptr() as usize - text.as_ptr() as usize;
+        let entry = self.0.entry(hash_word(name.as_bytes())).or_insert((
+            start,
+            start + name.len(),
+            label,
+            priority,
+        ));
+        if text.get(entry.0..entry.1) == Some(name) && priority > entry.3 {
+            (entry.2, entry.3) = (label, priority);
+        }
+    }
+
+    fn get(&self, text: &str, name: &str) -> Option<(&'static str, u8)> {
+        let &(start, end, label, priority) = self.0.get(&hash_word(name.as_bytes()))?;
+        (text.get(start..end) == Some(name)).then_some((label, priority))
     }
 }
 
@@ -573,6 +619,10 @@ const ACCOUNT_WORDS: &[&str] = &[
 /// name an account: a person's unless the handle says otherwise. Weak evidence.
 fn handles(ctx: &Names, out: &mut Vec<Candidate>) {
     let doc = ctx.doc;
+    // Most texts have no handle: one scan of the bytes spares a pass over the tokens.
+    if !doc.text.contains('@') {
+        return;
+    }
     for (i, token) in doc.tokens.iter().enumerate() {
         if !matches!(
             token.kind,
@@ -630,7 +680,7 @@ fn datelines(doc: &Doc, out: &mut Vec<Candidate>) {
 
 /// What the name rules look at besides the tokens.
 /// The gazetteer match covering a token: its token range and label.
-pub(crate) type GazetteerSlot = Option<(usize, usize, &'static str)>;
+type GazetteerSlot = Option<(usize, usize, &'static str)>;
 
 struct Names<'d, 't> {
     doc: &'d Doc<'t>,
@@ -860,14 +910,12 @@ impl Names<'_, '_> {
     fn gazetteer_extension(&self, a: usize, b: usize) -> Option<&'static str> {
         let doc = self.doc;
         let inside = &self.gazetteer[a..b];
-        let matches: Vec<_> = inside
+        let mut matches = inside
             .iter()
             .flatten()
-            .filter(|(ga, gb, _)| *ga >= a && *gb <= b)
-            .copied()
-            .collect();
-        let &first = matches.first()?;
-        if matches.iter().any(|m| m.2 == "ORG") && (first.0, first.1) != (a, b) {
+            .filter(|(ga, gb, _)| *ga >= a && *gb <= b);
+        let &first = matches.clone().next()?;
+        if matches.any(|m| m.2 == "ORG") && (first.0, first.1) != (a, b) {
             return Some("ORG");
         }
         if inside.iter().all(Option::is_some) {

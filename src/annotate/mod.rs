@@ -21,7 +21,7 @@ use std::cell::RefCell;
 use std::mem;
 
 use crate::model::{Schema, Span};
-use entities::{Candidate, GazetteerSlot, ResolveBuffers, WordFilter};
+use entities::{Candidate, NameBuffers, ResolveBuffers, WordFilter};
 use lexicon::{Lexicon, WordInfo, hash_word};
 
 /// A proposed entity.
@@ -99,7 +99,7 @@ impl Engine {
         let mut buffers = DocBuffers::take();
         let mut candidates: Vec<Candidate> = mem::take(&mut buffers.candidates);
         let mut gazetteer: Vec<Candidate> = mem::take(&mut buffers.gazetteer);
-        let mut name_slots = mem::take(&mut buffers.name_slots);
+        let mut names = mem::take(&mut buffers.names);
         let mut resolve_buffers = mem::take(&mut buffers.resolve);
         let doc = Doc::new(text, &self.lexicon, buffers);
         if let Some(dictionary) = &self.dictionary {
@@ -108,7 +108,7 @@ impl Engine {
         entities::values(&doc, &mut candidates);
         entities::credits(&doc, &mut candidates);
         entities::gazetteer(&doc, &self.lexicon, &mut gazetteer);
-        entities::names(&doc, &gazetteer, &mut name_slots, &mut candidates);
+        entities::names(&doc, &gazetteer, &mut names, &mut candidates);
         candidates.append(&mut gazetteer);
         entities::resolve(&mut candidates, &mut resolve_buffers);
         let mut kept = candidates;
@@ -123,7 +123,7 @@ impl Engine {
                 score: c.score,
             })
             .collect();
-        doc.recycle(kept, gazetteer, name_slots, resolve_buffers);
+        doc.recycle(kept, gazetteer, names, resolve_buffers);
         Proposals { entities, events }
     }
 }
@@ -141,7 +141,7 @@ struct DocBuffers {
     lower_words: WordFilter,
     candidates: Vec<Candidate>,
     gazetteer: Vec<Candidate>,
-    name_slots: Vec<GazetteerSlot>,
+    names: NameBuffers,
     resolve: ResolveBuffers,
 }
 
@@ -243,7 +243,7 @@ impl<'t> Doc<'t> {
         self,
         mut candidates: Vec<Candidate>,
         mut gazetteer: Vec<Candidate>,
-        name_slots: Vec<GazetteerSlot>,
+        names: NameBuffers,
         resolve: ResolveBuffers,
     ) {
         candidates.clear();
@@ -256,7 +256,7 @@ impl<'t> Doc<'t> {
             lower_words: self.lower_words,
             candidates,
             gazetteer,
-            name_slots,
+            names,
             resolve,
         }
         .keep();
