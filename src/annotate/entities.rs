@@ -206,13 +206,14 @@ fn after_place_preposition(doc: &Doc, i: usize) -> bool {
 
 /// `[REUTERS]`, `[AFP/KYODO]`: upper-case credits in brackets, one ORG per agency.
 pub(crate) fn credits(doc: &Doc, out: &mut Vec<Candidate>) {
-    // Most texts have no bracket: one scan of the bytes spares a pass over the tokens.
-    if !doc.text.contains('[') {
-        return;
-    }
     let tokens = &doc.tokens;
-    for (open, token) in tokens.iter().enumerate() {
-        if token.kind != TokenKind::Punct || doc.word(open) != "[" {
+    // Brackets are rare: find them in the bytes rather than test every token.
+    for (at, _) in doc.text.match_indices('[') {
+        let open = tokens.partition_point(|t| t.bytes.start < at);
+        let bracket = tokens.get(open).is_some_and(|t| {
+            t.bytes.start == at && t.kind == TokenKind::Punct && doc.word(open) == "["
+        });
+        if !bracket {
             continue;
         }
         let mut names = Vec::new();
@@ -656,7 +657,18 @@ fn handles(ctx: &Names, out: &mut Vec<Candidate>) {
 /// `SEOUL —`, `CAPE TOWN (Reuters) —`: a capitalised place opening a paragraph.
 fn datelines(doc: &Doc, out: &mut Vec<Candidate>) {
     let tokens = &doc.tokens;
-    for (i, token) in tokens.iter().enumerate() {
+    // The tokens that open a line, found from the line breaks rather than by testing every
+    // token; blank lines give the same token again.
+    let line_starts = doc
+        .text
+        .match_indices('\n')
+        .map(|(at, _)| tokens.partition_point(|t| t.bytes.start < at));
+    let mut previous = None;
+    for i in std::iter::once(0).chain(line_starts) {
+        let Some(token) = tokens.get(i).filter(|_| previous != Some(i)) else {
+            continue;
+        };
+        previous = Some(i);
         if !(i == 0 || token.gap >= Gap::Newline) {
             continue;
         }

@@ -1,6 +1,8 @@
 //! Event triggers from the trigger lexicon, filtered by context, and their arguments linked to
 //! the entities of the same sentence by the role's allowed labels, position and prepositions.
 
+use std::borrow::Cow;
+
 use super::entities::Candidate;
 use super::lexicon::{FastMap, Lexicon, Trigger, flag, intern};
 use super::tokens::{Case, TokenKind};
@@ -170,26 +172,13 @@ pub(crate) fn find<'t>(
         let n = entities.partition_point(|e| e.end <= i);
         entities.get(n).filter(|e| e.start <= i)
     };
+    // The current sentence's entities, gathered when it has a trigger, and which of them an
+    // event's arguments use: one allocation each for the whole text.
+    let mut mentions: Vec<Mention> = Vec::new();
+    let mut used: Vec<bool> = Vec::new();
     for sentence in &doc.sentences {
         let range = sentence.tokens.clone();
-        // The sentence's entities, gathered when it has a trigger.
-        let mut mentions: Option<Vec<Mention>> = None;
-        let gather = || {
-            let first_entity = entities.partition_point(|e| e.start < range.start);
-            entities[first_entity..]
-                .iter()
-                .take_while(|e| e.end <= range.end)
-                .enumerate()
-                .map(|(k, e)| Mention {
-                    index: first_entity + k,
-                    start: e.start,
-                    end: e.end,
-                    label: e.label,
-                    class: class_of(e.label),
-                    prep: prep_of(doc, e.start),
-                })
-                .collect::<Vec<_>>()
-        };
+        let mut gathered = false;
         let mut i = range.start;
         while i < range.end {
             let info = doc.infos[i];
@@ -209,10 +198,15 @@ pub(crate) fn find<'t>(
                 continue;
             };
             let end = i + 1 + trigger.rest.len();
-            let mentions = mentions.get_or_insert_with(gather);
-            if keeps(doc, i, trigger, mentions) {
+            if !gathered {
+                gather(doc, entities, range.clone(), &mut mentions);
+                gathered = true;
+            }
+            if keeps(doc, i, trigger, &mentions) {
                 let roles = table.types.get(trigger.event_type).unwrap_or(&no_roles);
-                let arguments = arguments(doc, roles, trigger, i, end, mentions);
+                used.clear();
+                used.resize(mentions.len(), false);
+                let arguments = arguments(doc, roles, trigger, (i, end), &mentions, &mut used);
                 events.push(ProposedEvent {
                     trigger: doc.span(i, end),
                     event_type: trigger.event_type,
@@ -229,6 +223,31 @@ pub(crate) fn find<'t>(
         }
     }
     events
+}
+
+/// The entities within tokens `range`, as the argument linker sees them, into `mentions`.
+fn gather<'t>(
+    doc: &Doc<'t>,
+    entities: &[Candidate],
+    range: std::ops::Range<usize>,
+    mentions: &mut Vec<Mention<'t>>,
+) {
+    let first_entity = entities.partition_point(|e| e.start < range.start);
+    mentions.clear();
+    mentions.extend(
+        entities[first_entity..]
+            .iter()
+            .take_while(|e| e.end <= range.end)
+            .enumerate()
+            .map(|(k, e)| Mention {
+                index: first_entity + k,
+                start: e.start,
+                end: e.end,
+                label: e.label,
+                class: class_of(e.label),
+                prep: prep_of(doc, e.start),
+            }),
+    );
 }
 
 fn rest_matches(doc: &Doc, i: usize, trigger: &Trigger, end: usize) -> bool {
@@ -277,17 +296,17 @@ fn keeps(doc: &Doc, i: usize, trigger: &Trigger, mentions: &[Mention]) -> bool {
     }
 }
 
-/// Links the sentence's entities to the event's roles.
+/// Links the sentence's entities to the event's roles; `used`, one flag per mention, starts
+/// all false.
 fn arguments(
     doc: &Doc,
     roles: &Roles,
     trigger: &Trigger,
-    start: usize,
-    end: usize,
+    (start, end): (usize, usize),
     mentions: &[Mention],
+    used: &mut [bool],
 ) -> Vec<ProposedArgument> {
     let event_type = trigger.event_type;
-    let mut used = vec![false; mentions.len()];
     let mut args: Vec<ProposedArgument> = Vec::new();
     let mut push = |role: &'static str, m: usize, used: &mut [bool]| {
         used[m] = true;
@@ -314,19 +333,22 @@ fn arguments(
             })
             .filter(|&m| rank(&mentions[m]).0 <= 12)
     };
-    if let Some(m) = closest(TIME, None, &used)
+    if let Some(m) = closest(TIME, None, used)
         && roles.accepts("Time", mentions[m].label)
     {
-        push("Time", m, &mut used);
+        push("Time", m, used);
     }
     for role in ["Money", "Price"] {
-        if let Some(m) = closest(MONEY, None, &used)
+        if let Some(m) = closest(MONEY, None, used)
             && roles.accepts(role, "MONEY")
         {
-            push(role, m, &mut used);
+            push(role, m, used);
         }
     }
-    let trigger_word = doc.word(start).to_lowercase();
+    let trigger_word = match doc.tokens[start].case {
+        Case::Lower => Cow::Borrowed(doc.word(start)),
+        _ => Cow::Owned(doc.word(start).to_lowercase()),
+    };
     let leaving = ["depart", "leav", "left", "evacuat", "fled", "flee"]
         .iter()
         .any(|w| trigger_word.starts_with(w));
@@ -345,10 +367,10 @@ fn arguments(
             &["in", "at", "near", "inside", "outside", "on"][..],
         ),
     ] {
-        if let Some(m) = closest(PLACE, Some(preps), &used)
+        if let Some(m) = closest(PLACE, Some(preps), used)
             && roles.accepts(role, mentions[m].label)
         {
-            push(role, m, &mut used);
+            push(role, m, used);
         }
     }
     // `depart London`, `visit Seoul`: a place right after a movement verb.
@@ -357,7 +379,7 @@ fn arguments(
         && let Some(m) = (0..mentions.len())
             .find(|&m| !used[m] && mentions[m].class == PLACE && mentions[m].start == end)
     {
-        push(if leaving { "Origin" } else { "Destination" }, m, &mut used);
+        push(if leaving { "Origin" } else { "Destination" }, m, used);
     }
     // Participants: the subject before the trigger, the object after it.
     let passive = start > 0
@@ -431,7 +453,7 @@ fn arguments(
                 .filter(|r| roles.accepts(r, label))
                 .or_else(|| roles.participant_for(label));
             if let Some(role) = role {
-                push(role, m, &mut used);
+                push(role, m, used);
             }
         }
     }
