@@ -47,50 +47,106 @@ impl Candidate {
 }
 
 /// The overlap policy: no two proposed entities share a token. Higher priority wins, then the
-/// longer span, then the higher score, then the earlier start. Nested names ("Korea" inside
-/// "Korea International Trade Association") therefore yield the outer one only.
+/// longer span, then the higher score, then the earlier start, then the earlier rule. Nested
+/// names ("Korea" inside "Korea International Trade Association") therefore yield the outer
+/// one only.
+///
+/// Applied greedily in that order, the policy only ever compares candidates that overlap, so
+/// it runs per cluster of overlapping candidates: the candidates are bucketed by start (no
+/// comparison sort over the whole text), and most clusters hold one candidate.
 pub(crate) fn resolve(candidates: &mut Vec<Candidate>, buffers: &mut ResolveBuffers) {
-    let ResolveBuffers { order, owner, kept } = buffers;
-    // One packed key per candidate, ordered as the policy ranks them, so that the sort compares
-    // integers instead of moving candidates; on a full tie the earlier rule's candidate wins.
-    // Fields saturate rather than wrap: only texts of billions of tokens could reach the limits.
+    let ResolveBuffers {
+        by_start,
+        order,
+        cluster,
+        taken,
+        kept,
+    } = buffers;
+    // Empty spans can never be proposed.
+    candidates.retain(|c| c.start < c.end);
+    // Counting sort by start; equal starts keep the rules' order.
+    by_start.clear();
+    by_start.resize(token_count(candidates) + 1, 0);
+    for c in candidates.iter() {
+        by_start[c.start] += 1;
+    }
+    let mut sum = 0;
+    for slot in by_start.iter_mut() {
+        (*slot, sum) = (sum, sum + *slot);
+    }
     order.clear();
-    order.extend(candidates.iter().enumerate().map(|(index, c)| {
+    order.resize(candidates.len(), 0);
+    for (index, c) in candidates.iter().enumerate() {
+        order[by_start[c.start] as usize] = index as u32;
+        by_start[c.start] += 1;
+    }
+    kept.clear();
+    let mut k = 0;
+    while k < order.len() {
+        let first = candidates[order[k] as usize];
+        let (mut end, mut j) = (first.end, k + 1);
+        while let Some(&next) = order.get(j)
+            && candidates[next as usize].start < end
+        {
+            end = end.max(candidates[next as usize].end);
+            j += 1;
+        }
+        if j == k + 1 {
+            kept.push(first);
+        } else {
+            resolve_cluster(
+                candidates,
+                &order[k..j],
+                (first.start, end),
+                cluster,
+                taken,
+                kept,
+            );
+        }
+        k = j;
+    }
+    std::mem::swap(candidates, kept);
+}
+
+/// The policy applied to one cluster: `members` (indexes into `candidates`, by start) covering
+/// tokens `[start, end)`. Pushes the kept ones to `kept` in text order.
+fn resolve_cluster(
+    candidates: &[Candidate],
+    members: &[u32],
+    (start, end): (usize, usize),
+    keys: &mut Vec<u128>,
+    taken: &mut Vec<bool>,
+    kept: &mut Vec<Candidate>,
+) {
+    // One packed key per candidate, ordered as the policy ranks them, so that the sort compares
+    // integers. Fields saturate rather than wrap: only texts of billions of tokens could reach
+    // the limits.
+    keys.clear();
+    keys.extend(members.iter().map(|&index| {
+        let c = &candidates[index as usize];
         let field = |v: usize, bits: u32| (v as u128).min((1 << bits) - 1);
-        let longest_first = 0xff_ffff - field(c.end.saturating_sub(c.start), 24);
+        let longest_first = 0xff_ffff - field(c.end - c.start, 24);
         // Scores are in [0, 1], so their bits order like the numbers.
         (u128::from(!c.priority) << 120)
             | (longest_first << 96)
             | (u128::from(!c.score.to_bits()) << 64)
             | (field(c.start, 32) << 32)
-            | field(index, 32)
+            | u128::from(index)
     }));
-    order.sort_unstable();
-    // Per token: FREE, COVERED, or the index of the kept candidate starting there, so that the
-    // kept ones come out in text order without another sort.
-    const FREE: u32 = u32::MAX;
-    const COVERED: u32 = u32::MAX - 1;
-    owner.clear();
-    owner.resize(token_count(candidates), FREE);
-    for &key in order.iter() {
-        let index = (key & 0xffff_ffff) as usize;
-        let cand = &candidates[index];
-        let Some(range) = owner.get_mut(cand.start..cand.end) else {
-            continue;
-        };
-        if !range.is_empty() && range.iter().all(|&o| o == FREE) {
-            range.fill(COVERED);
-            range[0] = index as u32;
+    keys.sort_unstable();
+    taken.clear();
+    taken.resize(end - start, false);
+    let first_kept = kept.len();
+    for &key in keys.iter() {
+        let c = candidates[(key & 0xffff_ffff) as usize];
+        let range = &mut taken[c.start - start..c.end - start];
+        if !range.iter().any(|&t| t) {
+            range.fill(true);
+            kept.push(c);
         }
     }
-    kept.clear();
-    kept.extend(
-        owner
-            .iter()
-            .filter(|&&o| o < COVERED)
-            .map(|&o| candidates[o as usize]),
-    );
-    std::mem::swap(candidates, kept);
+    // Kept spans do not overlap, so their starts differ.
+    kept[first_kept..].sort_unstable_by_key(|c| c.start);
 }
 
 /// The tokens a set of candidates spans: the end of the last one.
@@ -101,8 +157,10 @@ fn token_count(candidates: &[Candidate]) -> usize {
 /// Working buffers of [`resolve`], kept between texts.
 #[derive(Default)]
 pub(crate) struct ResolveBuffers {
-    order: Vec<u128>,
-    owner: Vec<u32>,
+    by_start: Vec<u32>,
+    order: Vec<u32>,
+    cluster: Vec<u128>,
+    taken: Vec<bool>,
     kept: Vec<Candidate>,
 }
 
@@ -441,11 +499,12 @@ fn relative_start(doc: &Doc, i: usize) -> usize {
 
 /// `two-day`, `five-year`, `52-year-old`: a number joined to a date unit.
 fn is_compound_age_or_period(doc: &Doc, word: &str) -> bool {
-    // Most words end with no unit's last letter (nor `-old`'s): reject them first.
+    // Most words end with no unit's last four bytes (nor `-old`'s): reject them first.
+    const TAILS: [&[u8; 4]; 6] = [b"-day", b"week", b"year", b"onth", b"cade", b"-old"];
     let unit_end = word
         .as_bytes()
-        .last()
-        .is_some_and(|b| matches!(b, b'y' | b'k' | b'h' | b'r' | b'e' | b'd'));
+        .last_chunk::<4>()
+        .is_some_and(|tail| TAILS.contains(&tail));
     if !unit_end {
         return false;
     }

@@ -801,10 +801,13 @@ pub(crate) fn sentences_into(text: &str, tokens: &[Token], out: &mut Vec<Sentenc
         }
         let ends_sentence = match token.kind {
             TokenKind::Punct => is_terminal(first_char(token)),
-            TokenKind::Word if token.bytes.len() > 1 => {
+            // Most words end with a letter: look at the last byte before slicing the word.
+            TokenKind::Word
+                if token.bytes.len() > 1
+                    && text.as_bytes().get(token.bytes.end - 1) == Some(&b'.') =>
+            {
                 let word = token.text(text);
-                word.ends_with('.')
-                    && !in_list(&PREFIX_ABBREVIATION_KEYS, word.as_bytes())
+                !in_list(&PREFIX_ABBREVIATION_KEYS, word.as_bytes())
                     && tokens.get(i + 1).is_some_and(|next| {
                         in_list(&SENTENCE_STARTER_KEYS, next.text(text).as_bytes())
                     })
