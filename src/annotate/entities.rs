@@ -803,11 +803,14 @@ fn collect_runs(doc: &Doc, sentence: &Sentence, runs: &mut Vec<Run>) {
     }
     let mut i = sentence.tokens.start;
     while i < end {
+        if !is_cap(doc, i) {
+            i += 1;
+            continue;
+        }
         // After a colon or dash, headline style capitalises too (`Related: How Japan…`).
         let initial = i == lead || i > 0 && matches!(doc.word(i - 1), ":" | "—" | "|" | "›");
         // A name may start with `The` (`The Harbor Daily`), never with another function word.
-        let function_start = doc.infos[i].has(flag::FUNCTION) && (initial || doc.word(i) != "The");
-        if !is_cap(doc, i) || function_start {
+        if doc.infos[i].has(flag::FUNCTION) && (initial || doc.word(i) != "The") {
             i += 1;
             continue;
         }
