@@ -11,6 +11,7 @@ pub enum Purpose {
     Import,
     SaveAs,
     Export,
+    Dictionary,
 }
 
 pub struct Dialogs {
@@ -79,6 +80,12 @@ impl Dialogs {
                     .add_filter("tagdesk project (JSON)", &["json"])
                     .set_file_name(suggested_name.unwrap_or_else(|| "project.tagdesk.ron".into()))
                     .save_file()
+                    .into_iter()
+                    .collect(),
+                Purpose::Dictionary => dialog
+                    .set_title("Attach dictionary")
+                    .add_filter("Dictionary (JSONL patterns)", &["jsonl"])
+                    .pick_file()
                     .into_iter()
                     .collect(),
                 Purpose::Export => dialog
