@@ -49,11 +49,16 @@ impl Dialogs {
             std::env::split_paths(&paths).any(|dir| dir.join("zenity").is_file())
         });
         if !has_portal && !has_zenity {
-            return Err(
+            let instead = match purpose {
+                Purpose::Dictionary => {
+                    "attach one from the command line: tagdesk dictionary PROJECT FILE"
+                }
+                _ => "open files from the command line: tagdesk FILE",
+            };
+            return Err(format!(
                 "No file dialog is available on this desktop (no XDG portal, no zenity). \
-                        Install zenity, or open files from the command line: tagdesk FILE"
-                    .to_owned(),
-            );
+                 Install zenity, or {instead}"
+            ));
         }
         self.open = true;
         let sender = self.sender.clone();

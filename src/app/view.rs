@@ -293,6 +293,7 @@ impl TagdeskApp {
                 });
                 let patterns = self.project.dictionary();
                 if !patterns.is_empty() {
+                    ui.separator();
                     let labels: Vec<String> = crate::model::label_counts(patterns)
                         .iter()
                         .map(|(label, count)| format!("{label} {count}"))
