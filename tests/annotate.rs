@@ -3,6 +3,7 @@
 
 use tagdesk::annotate::markup::{self, Marked};
 use tagdesk::annotate::{Dictionary, Engine, Proposals};
+use tagdesk::model::{DictionaryPattern, Pattern, TokenPattern};
 
 fn marked(proposals: &Proposals) -> Vec<Marked> {
     proposals
@@ -98,6 +99,52 @@ fn the_project_dictionary_wins() {
         &Engine::new().with_dictionary(dictionary),
         &["[Nikkei Asia](ORG) and The [HARBOR daily](ORG) in [Busan](GPE)."],
     );
+}
+
+#[test]
+fn a_project_keeps_the_patterns_of_its_jsonl_and_they_match_the_same() {
+    let patterns = Dictionary::parse_jsonl(
+        "{\"label\": \"ORG\", \"pattern\": \"Nikkei Asia\"}\n\n\
+         {\"label\": \"ORG\", \"pattern\": [{\"LOWER\": \"Harbor\"}, {\"orth\": \"daily\"}]}",
+    )
+    .expect("valid dictionary");
+    assert_eq!(
+        patterns,
+        [
+            DictionaryPattern {
+                label: "ORG".into(),
+                pattern: Pattern::Phrase("Nikkei Asia".into()),
+            },
+            DictionaryPattern {
+                label: "ORG".into(),
+                pattern: Pattern::Tokens(vec![
+                    TokenPattern::Lower("harbor".into()),
+                    TokenPattern::Text("daily".into()),
+                ]),
+            },
+        ]
+    );
+    check(
+        &Engine::new().with_dictionary(Dictionary::new(&patterns)),
+        &["[Nikkei Asia](ORG) and The [HARBOR daily](ORG), not nikkei asia or harbor Daily."],
+    );
+    for (jsonl, message) in [
+        (
+            "{\"label\": \"ORG\", \"pattern\": \"Nikkei\"}\n{\"label\": \"ORG\", \"pattern\": \"  \"}",
+            "dictionary line 2: the pattern is empty",
+        ),
+        (
+            "{\"label\": \"\", \"pattern\": \"Nikkei\"}",
+            "dictionary line 1: the label is empty",
+        ),
+        (
+            "\n\n{\"label\": \"ORG\", \"pattern\": [{\"lower\": 3}]}",
+            "dictionary line 3: token pattern \"lower\" must be a string",
+        ),
+    ] {
+        let err = Dictionary::parse_jsonl(jsonl).expect_err(jsonl);
+        assert_eq!(err.to_string(), message);
+    }
 }
 
 #[test]

@@ -196,3 +196,134 @@ fn eval_prints_scores() {
     ]);
     assert!(!out.lines().any(|l| l.starts_with("PER ")), "{out}");
 }
+
+/// Runs tagdesk expecting failure; returns stderr.
+fn tagdesk_fails(args: &[&str]) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_tagdesk"))
+        .args(args)
+        .output()
+        .expect("run tagdesk");
+    assert!(!output.status.success(), "tagdesk {args:?} should fail");
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// The text and label of each suggestion the dictionary made in the project's first document.
+fn dictionary_suggestions(path: &Path) -> Vec<(String, String)> {
+    let project = project_file::load(path).expect("load");
+    let doc = &project.documents()[0];
+    doc.entities()
+        .iter()
+        .filter(|e| matches!(&e.origin, Origin::Auto { rule, .. } if rule == "dictionary"))
+        .map(|e| (doc.span_text(e.span).unwrap().to_owned(), e.label.clone()))
+        .collect()
+}
+
+#[test]
+fn a_dictionary_is_attached_checked_shown_used_and_removed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let project = dir.path().join("news.tagdesk.ron");
+    let arg = project.to_str().expect("utf-8 path");
+    let article = sample("diplomacy-korea-uk-talks.txt");
+    tagdesk(&["new", arg]);
+    tagdesk(&["add", arg, article.to_str().expect("utf-8 path")]);
+    let out = tagdesk(&["dictionary", arg]);
+    assert!(out.contains("no dictionary attached"), "{out}");
+
+    // "Asia-Pacific" is LOC by the rules; the dictionary says ORG, and a label the schema lacks.
+    let patterns = dir.path().join("patterns.jsonl");
+    std::fs::write(
+        &patterns,
+        "{\"label\": \"ORG\", \"pattern\": \"Asia-Pacific\"}\n\
+         {\"label\": \"LAW\", \"pattern\": [{\"lower\": \"free\"}, {\"lower\": \"trade\"}, {\"lower\": \"agreement\"}]}\n",
+    )
+    .expect("write");
+    let patterns_arg = patterns.to_str().expect("utf-8 path");
+    let broken = dir.path().join("broken.jsonl");
+    std::fs::write(
+        &broken,
+        "{\"label\": \"ORG\", \"pattern\": \"Nikkei Asia\"}\n{\"label\": \"ORG\", \"pattern\": [{\"shape\": \"Xx\"}]}\n",
+    )
+    .expect("write");
+    let before = std::fs::read(&project).expect("read");
+    let err = tagdesk_fails(&["dictionary", arg, broken.to_str().expect("utf-8 path")]);
+    assert!(
+        err.contains("broken.jsonl") && err.contains("dictionary line 2"),
+        "{err}"
+    );
+    let err = tagdesk_fails(&["dictionary", arg, patterns_arg]);
+    assert!(
+        err.contains("labels the project schema lacks: LAW") && err.contains("--add-labels"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(&project).expect("read"),
+        before,
+        "refused: the project is untouched"
+    );
+
+    let out = tagdesk(&["dictionary", arg, patterns_arg, "--add-labels"]);
+    assert!(
+        out.contains("attached 2 dictionary pattern(s) (ORG 1, LAW 1)")
+            && out.contains("the schema gained label(s) LAW"),
+        "{out}"
+    );
+    let out = tagdesk(&["dictionary", arg]);
+    assert!(
+        out.contains("2 dictionary pattern(s): ORG 1, LAW 1"),
+        "{out}"
+    );
+
+    // A copy annotated with another dictionary for one run uses that one only.
+    let copy = dir.path().join("copy.tagdesk.ron");
+    std::fs::copy(&project, &copy).expect("copy");
+    let other = dir.path().join("other.jsonl");
+    std::fs::write(
+        &other,
+        "{\"label\": \"ORG\", \"pattern\": \"Staff Reporters\"}\n",
+    )
+    .expect("write");
+    let copy_arg = copy.to_str().expect("utf-8 path");
+    tagdesk(&[
+        "annotate",
+        copy_arg,
+        "--dictionary",
+        other.to_str().expect("utf-8 path"),
+    ]);
+    assert_eq!(
+        dictionary_suggestions(&copy),
+        [("Staff Reporters".to_owned(), "ORG".to_owned())]
+    );
+    assert_eq!(
+        project_file::load(&copy).expect("load").dictionary().len(),
+        2,
+        "--dictionary does not replace the project's"
+    );
+
+    // The project's own dictionary, winning over the rules.
+    let out = tagdesk(&["annotate", arg]);
+    assert!(
+        out.contains("using the project dictionary (2 pattern(s))"),
+        "{out}"
+    );
+    assert_eq!(
+        dictionary_suggestions(&project),
+        [
+            ("Asia-Pacific".to_owned(), "ORG".to_owned()),
+            ("free trade agreement".to_owned(), "LAW".to_owned())
+        ]
+    );
+
+    let out = tagdesk(&["dictionary", arg, "--clear"]);
+    assert!(
+        out.contains("removed the dictionary (2 pattern(s))"),
+        "{out}"
+    );
+    let loaded = project_file::load(&project).expect("load");
+    assert!(loaded.dictionary().is_empty());
+    assert!(
+        loaded.schema().entity_label("LAW").is_some(),
+        "the label stays: suggestions use it"
+    );
+    let err = tagdesk_fails(&["dictionary", arg, patterns_arg, "--clear"]);
+    assert!(err.contains("cannot be used with"), "{err}");
+}

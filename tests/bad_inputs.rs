@@ -134,6 +134,16 @@ fn bad_project_files_are_refused_with_their_own_error() {
             "document id \"seoul\" is used twice",
         ),
         (
+            "dictionary_empty_pattern.tagdesk.ron",
+            |e| matches!(e, ProjectFileError::Invalid { .. }),
+            "dictionary pattern 2 ([] ORG): the pattern is empty",
+        ),
+        (
+            "dictionary_unknown_label.tagdesk.json",
+            |e| matches!(e, ProjectFileError::Invalid { .. }),
+            "dictionary pattern 1 ([lower \"excalibur\"] WEAPON): label \"WEAPON\" is not in the schema",
+        ),
+        (
             "bad_colour.tagdesk.ron",
             |e| matches!(e, ProjectFileError::Syntax { .. }),
             "colour \"orange\" is not of the form \"#rrggbb\"",

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use tagdesk::app::{Config, Modal, Preferences, TagdeskApp};
 use tagdesk::model::{ArgTarget, Origin, Status};
 use tagdesk::ui::AnnotationRef;
@@ -593,4 +593,194 @@ fn pre_annotation_can_be_cancelled() {
             .iter()
             .all(|d| d.entities().iter().any(|e| e.status == Status::Suggested))
     );
+}
+
+/// A dictionary file: "Asia-Pacific", which the rules call LOC, is ORG; "free trade
+/// agreement", any case, is LAW, a label the news schema lacks.
+fn write_dictionary(dir: &Path) -> std::path::PathBuf {
+    let path = dir.join("outlets.jsonl");
+    std::fs::write(
+        &path,
+        "{\"label\": \"ORG\", \"pattern\": \"Asia-Pacific\"}\n\
+         {\"label\": \"LAW\", \"pattern\": [{\"lower\": \"free\"}, {\"lower\": \"trade\"}, {\"lower\": \"agreement\"}]}\n",
+    )
+    .unwrap();
+    path
+}
+
+/// (text, label, rule) of the open document's suggestions.
+fn suggestions(harness: &Harness<'_, TagdeskApp>) -> Vec<(String, String, String)> {
+    let d = doc(harness);
+    d.entities()
+        .iter()
+        .filter(|e| e.status == Status::Suggested)
+        .filter_map(|e| match &e.origin {
+            Origin::Auto { rule, .. } => Some((
+                d.span_text(e.span).unwrap().to_owned(),
+                e.label.clone(),
+                rule.clone(),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn an_attached_dictionary_wins_on_the_next_pre_annotation_and_undo_removes_it() {
+    let recovery = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let mut harness = sample_harness(recovery.path());
+    let asia_pacific = |h: &Harness<'_, TagdeskApp>| {
+        suggestions(h)
+            .into_iter()
+            .filter(|(text, ..)| text == "Asia-Pacific")
+            .map(|(_, label, rule)| (label, rule))
+            .collect::<Vec<_>>()
+    };
+    let by_rules = asia_pacific(&harness);
+    assert!(
+        matches!(by_rules.as_slice(), [(label, rule)] if label == "LOC" && rule != "dictionary"),
+        "{by_rules:?}"
+    );
+    let before = harness.state().project().clone();
+
+    // The file dialog's answer goes through the same method.
+    harness
+        .state_mut()
+        .attach_dictionary(&write_dictionary(files.path()));
+    harness.run();
+    let app = harness.state();
+    assert_eq!(app.project().dictionary().len(), 2);
+    assert!(app.project().schema().entity_label("LAW").is_some());
+    assert_eq!(
+        app.status(),
+        Some(
+            "Attached dictionary outlets.jsonl: 2 pattern(s); the schema gained label(s) LAW. \
+             Pre-annotate (Ctrl+R) to apply it."
+        )
+    );
+    harness.get_by_label("Dictionary: 2 patterns");
+
+    press(&mut harness, Modifiers::COMMAND, Key::R, 1);
+    harness.state_mut().wait_for_jobs();
+    harness.run();
+    assert_eq!(
+        asia_pacific(&harness),
+        [("ORG".to_owned(), "dictionary".to_owned())],
+        "the dictionary's label replaces the rule's suggestion"
+    );
+    assert!(
+        suggestions(&harness).contains(&(
+            "free trade agreement".to_owned(),
+            "LAW".to_owned(),
+            "dictionary".to_owned()
+        )),
+        "{:?}",
+        suggestions(&harness)
+    );
+
+    // Undo takes back the suggestions, then the dictionary with the label it brought.
+    press(&mut harness, Modifiers::COMMAND, Key::Z, 2);
+    assert_eq!(harness.state().project(), &before);
+    assert!(harness.query_by_label_contains("Dictionary:").is_none());
+    press(&mut harness, Modifiers::COMMAND, Key::Y, 1);
+    assert_eq!(harness.state().project().dictionary().len(), 2);
+}
+
+#[test]
+fn a_dictionary_is_saved_with_the_project_and_removed_from_the_annotate_menu() {
+    let recovery = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let mut harness = sample_harness(recovery.path());
+    harness
+        .state_mut()
+        .attach_dictionary(&write_dictionary(files.path()));
+    let path = files.path().join("talks.tagdesk.json");
+    harness.state_mut().save_to(&path).unwrap();
+    let saved = harness.state().project().clone();
+
+    // Another session (its own recovery folder, so the first one's journal is not offered).
+    let recovery = tempfile::tempdir().unwrap();
+    let mut reopened = app(recovery.path());
+    reopened.open_project(&path).unwrap();
+    assert_eq!(reopened.project(), &saved);
+    let mut harness = harness_with(reopened);
+    harness.get_by_label("Dictionary: 2 patterns");
+
+    harness.get_by_label("Annotate").click();
+    harness.run();
+    harness.get_by_label("Attach dictionary…");
+    harness.get_by_label("Remove dictionary").click();
+    harness.run();
+    let app = harness.state();
+    assert!(app.project().dictionary().is_empty());
+    assert!(app.is_dirty());
+    assert_eq!(app.status(), Some("Removed the dictionary (2 pattern(s))"));
+    harness.get_by_label("Annotate").click();
+    harness.run();
+    assert!(
+        harness
+            .get_by_label("Remove dictionary")
+            .accesskit_node()
+            .is_disabled(),
+        "nothing to remove now"
+    );
+    harness.get_by_label("Annotate").click();
+    harness.run();
+    press(&mut harness, Modifiers::COMMAND, Key::Z, 1);
+    assert_eq!(harness.state().project(), &saved);
+}
+
+#[test]
+fn a_broken_dictionary_is_shown_and_changes_nothing() {
+    let recovery = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let mut harness = sample_harness(recovery.path());
+    let before = harness.state().project().clone();
+    let broken = files.path().join("broken.jsonl");
+    std::fs::write(
+        &broken,
+        "{\"label\": \"ORG\", \"pattern\": \"Nikkei Asia\"}\n{\"label\": \"ORG\", \"pattern\": []}\n",
+    )
+    .unwrap();
+    harness.state_mut().attach_dictionary(&broken);
+    harness.run();
+    let Some(Modal::Error(message)) = harness.state().modal() else {
+        panic!("the error is shown")
+    };
+    assert!(
+        message.contains("broken.jsonl")
+            && message.contains("dictionary line 2: the pattern is empty"),
+        "{message}"
+    );
+    assert_eq!(harness.state().project(), &before);
+    harness.get_by_label("OK").click();
+    harness.run();
+    assert!(harness.state().modal().is_none());
+}
+
+fn harness_with(app: TagdeskApp) -> Harness<'static, TagdeskApp> {
+    let mut harness = harness(app);
+    harness.run();
+    harness
+}
+
+#[test]
+fn an_attached_dictionary_survives_a_crash_through_the_journal() {
+    let recovery = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let mut harness = sample_harness(recovery.path());
+    harness
+        .state_mut()
+        .attach_dictionary(&write_dictionary(files.path()));
+    let lost = harness.state().project().clone();
+    std::mem::forget(harness); // the process dies: no clean-up runs
+
+    let mut harness = harness_for_recovery(recovery.path());
+    harness.get_by_label("Recover").click();
+    harness.run();
+    let recovered = harness.state().project();
+    assert_eq!(recovered.dictionary(), lost.dictionary());
+    assert_eq!(recovered.schema(), lost.schema());
+    assert_eq!(recovered.documents(), lost.documents());
 }

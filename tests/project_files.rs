@@ -7,7 +7,8 @@ use std::path::Path;
 use proptest::prelude::*;
 use tagdesk::formats::project::{self, ProjectFileError, ProjectFormat};
 use tagdesk::model::{
-    Document, Edit, Entity, EntityId, Origin, Project, Schema, Severity, Span, Status,
+    DictionaryPattern, Document, Edit, Entity, EntityId, Origin, Pattern, Project, Schema,
+    Severity, Span, Status, TokenPattern, plan_dictionary,
 };
 
 fn round_trip(project: &Project, file_name: &str) -> Project {
@@ -68,6 +69,55 @@ fn golden_v1_fixtures_load_as_the_model_they_were_written_from() {
         assert_eq!(doc.span_text(meet.trigger), Some("met"));
         assert_eq!(meet.arguments.len(), 4);
         assert!(loaded.documents()[1].is_done());
+    }
+}
+
+#[test]
+fn golden_v1_fixtures_encode_back_byte_for_byte() {
+    // A project with no dictionary writes no `dictionary` field: files stay as v1 wrote them.
+    for (name, format) in [
+        ("golden.tagdesk.ron", ProjectFormat::Ron),
+        ("golden.tagdesk.json", ProjectFormat::Json),
+    ] {
+        let path = Path::new("tests/fixtures/v1").join(name);
+        let bytes = std::fs::read(&path).unwrap();
+        let loaded = project::decode(&bytes, format, &path).unwrap();
+        let encoded = project::encode(&loaded, format).unwrap();
+        assert!(encoded == bytes, "{name} changed when written back");
+    }
+}
+
+#[test]
+fn the_dictionary_round_trips_and_reads_well_in_ron() {
+    let mut rich = common::rich_project();
+    let patterns = vec![
+        DictionaryPattern {
+            label: "ORG".into(),
+            pattern: Pattern::Phrase("Nikkei Asia".into()),
+        },
+        DictionaryPattern {
+            label: "OUTLET".into(),
+            pattern: Pattern::Tokens(vec![
+                TokenPattern::Lower("harbor".into()),
+                TokenPattern::Text("Daily".into()),
+            ]),
+        },
+    ];
+    rich.apply(plan_dictionary(rich.schema(), patterns.clone()).edit)
+        .unwrap();
+    let from_ron = round_trip(&rich, "p.tagdesk.ron");
+    let from_json = round_trip(&rich, "p.tagdesk.json");
+    assert_eq!(from_ron.dictionary(), patterns.as_slice());
+    assert_eq!(from_json.dictionary(), patterns.as_slice());
+    let ron = String::from_utf8(project::encode(&rich, ProjectFormat::Ron).unwrap()).unwrap();
+    for line in [
+        "dictionary: [",
+        "label: \"OUTLET\",",
+        "pattern: Phrase(\"Nikkei Asia\"),",
+        "pattern: Tokens([",
+        "Lower(\"harbor\"),",
+    ] {
+        assert!(ron.lines().any(|l| l.trim() == line), "{line} in {ron}");
     }
 }
 

@@ -9,6 +9,10 @@ use super::Doc;
 use super::entities::Candidate;
 use super::lexicon::{FastMap, intern};
 use super::tokenize;
+use crate::model::{self, DictionaryPattern, TokenPattern};
+
+/// The rule name of dictionary proposals.
+pub(crate) const RULE: &str = "dictionary";
 
 #[derive(Debug, thiserror::Error)]
 pub enum DictionaryError {
@@ -52,7 +56,12 @@ enum PatternSpec {
 impl Dictionary {
     /// Parses a JSONL dictionary; blank lines are skipped.
     pub fn from_jsonl(text: &str) -> Result<Self, DictionaryError> {
-        let mut dictionary = Dictionary::default();
+        Ok(Self::new(&Self::parse_jsonl(text)?))
+    }
+
+    /// Reads a JSONL dictionary into the patterns a project keeps; errors name the line.
+    pub fn parse_jsonl(text: &str) -> Result<Vec<DictionaryPattern>, DictionaryError> {
+        let mut patterns = Vec::new();
         for (n, line) in text.lines().enumerate() {
             let err = |message: String| DictionaryError::Line {
                 line: n + 1,
@@ -62,21 +71,38 @@ impl Dictionary {
                 continue;
             }
             let parsed: Line = serde_json::from_str(line).map_err(|e| err(e.to_string()))?;
-            if parsed.label.trim().is_empty() {
-                return Err(err("\"label\" is empty".to_owned()));
-            }
-            let tokens = match parsed.pattern {
-                PatternSpec::Phrase(phrase) => tokenize(&phrase)
-                    .iter()
-                    .map(|t| TokenMatch::Text(t.text(&phrase).to_owned()))
-                    .collect(),
-                PatternSpec::Tokens(specs) => specs
-                    .iter()
-                    .map(|spec| token_match(spec).map_err(&err))
-                    .collect::<Result<Vec<_>, _>>()?,
+            let pattern = match parsed.pattern {
+                PatternSpec::Phrase(phrase) => model::Pattern::Phrase(phrase),
+                PatternSpec::Tokens(specs) => model::Pattern::Tokens(
+                    specs
+                        .iter()
+                        .map(|spec| token_pattern(spec).map_err(&err))
+                        .collect::<Result<Vec<_>, _>>()?,
+                ),
             };
-            let Some(first) = tokens.first() else {
+            let pattern = DictionaryPattern {
+                label: parsed.label,
+                pattern,
+            };
+            if let Some(problem) = pattern.shape_problem() {
+                return Err(err(problem.to_owned()));
+            }
+            if compile(&pattern).is_empty() {
                 return Err(err("the pattern is empty".to_owned()));
+            }
+            patterns.push(pattern);
+        }
+        Ok(patterns)
+    }
+
+    /// Compiles a project's patterns. One that yields no tokens (a phrase of nothing but
+    /// characters the tokenizer skips) can never match, so it is left out.
+    pub fn new(patterns: &[DictionaryPattern]) -> Self {
+        let mut dictionary = Dictionary::default();
+        for pattern in patterns {
+            let tokens = compile(pattern);
+            let Some(first) = tokens.first() else {
+                continue;
             };
             let key = match first {
                 TokenMatch::Lower(s) | TokenMatch::Text(s) => s.to_lowercase(),
@@ -87,11 +113,11 @@ impl Dictionary {
                 .or_default()
                 .push(dictionary.patterns.len());
             dictionary.patterns.push(Pattern {
-                label: intern(&parsed.label),
+                label: intern(&pattern.label),
                 tokens,
             });
         }
-        Ok(dictionary)
+        dictionary
     }
 
     pub fn len(&self) -> usize {
@@ -129,7 +155,7 @@ impl Dictionary {
                         start: i,
                         end,
                         label: pattern.label,
-                        rule: "dictionary",
+                        rule: RULE,
                         score: 1.0,
                         priority: 4,
                     });
@@ -139,14 +165,34 @@ impl Dictionary {
     }
 }
 
-fn token_match(spec: &serde_json::Map<String, serde_json::Value>) -> Result<TokenMatch, String> {
+/// The tokens a pattern matches: a phrase as the tokenizer splits it, exactly; token
+/// patterns as given, `lower` ones lower-cased.
+fn compile(pattern: &DictionaryPattern) -> Vec<TokenMatch> {
+    match &pattern.pattern {
+        model::Pattern::Phrase(phrase) => tokenize(phrase)
+            .iter()
+            .map(|t| TokenMatch::Text(t.text(phrase).to_owned()))
+            .collect(),
+        model::Pattern::Tokens(tokens) => tokens
+            .iter()
+            .map(|t| match t {
+                TokenPattern::Lower(s) => TokenMatch::Lower(s.to_lowercase()),
+                TokenPattern::Text(s) => TokenMatch::Text(s.clone()),
+            })
+            .collect(),
+    }
+}
+
+fn token_pattern(
+    spec: &serde_json::Map<String, serde_json::Value>,
+) -> Result<TokenPattern, String> {
     for (key, value) in spec {
         let Some(value) = value.as_str() else {
             return Err(format!("token pattern {key:?} must be a string"));
         };
         match key.to_ascii_lowercase().as_str() {
-            "lower" => return Ok(TokenMatch::Lower(value.to_lowercase())),
-            "text" | "orth" => return Ok(TokenMatch::Text(value.to_owned())),
+            "lower" => return Ok(TokenPattern::Lower(value.to_lowercase())),
+            "text" | "orth" => return Ok(TokenPattern::Text(value.to_owned())),
             _ => {}
         }
     }

@@ -5,18 +5,21 @@
 //!   is already there (suggested or accepted) or was turned down (rejected): it is skipped;
 //! - a proposal that overlaps an existing entity that is not rejected is skipped: what the
 //!   annotator accepted, drew or imported wins, and suggestions never pile up on each other;
+//! - except that a dictionary proposal replaces the engine's own suggestions it overlaps that
+//!   nobody has reviewed (and that no reviewed event or any relation uses), so a dictionary
+//!   attached after a first pre-annotation still wins over the built-in rules;
 //! - events follow the same rules on their trigger (same trigger and type, or an overlapping
 //!   trigger that is not rejected, means skip); an argument points to the entity proposed with
 //!   it, or to an existing, not rejected entity with the same span and label, and is dropped
 //!   when neither exists.
 //!
-//! Existing annotations are never changed.
+//! Other existing annotations are never changed.
 
 use crate::model::{
     ArgTarget, Argument, Document, Edit, Entity, EntityId, Event, Origin, Schema, Span, Status,
 };
 
-use super::Proposals;
+use super::{Proposals, dictionary};
 
 /// The engine name recorded in [`Origin::Auto`].
 pub const ENGINE_NAME: &str = "tagdesk-rules";
@@ -31,6 +34,7 @@ pub fn suggestion_edit(doc: &Document, proposals: &Proposals) -> Edit {
     let mut next_entity = doc.next_entity_id().0;
     let mut ids: Vec<Option<EntityId>> = Vec::with_capacity(proposals.entities.len());
     let mut new_entities = Vec::new();
+    let mut superseded: Vec<EntityId> = Vec::new();
     for proposed in &proposals.entities {
         let existing = entities.overlapping(proposed.span);
         if let Some(same) = existing
@@ -40,9 +44,18 @@ pub fn suggestion_edit(doc: &Document, proposals: &Proposals) -> Edit {
             ids.push((same.status != Status::Rejected).then_some(same.id));
             continue;
         }
-        if existing.iter().any(|e| e.status != Status::Rejected) {
-            ids.push(None);
-            continue;
+        let standing: Vec<&Entity> = existing
+            .into_iter()
+            .filter(|e| e.status != Status::Rejected)
+            .collect();
+        if !standing.is_empty() {
+            let replaces = proposed.rule == dictionary::RULE
+                && standing.iter().all(|e| is_replaceable(doc, e));
+            if !replaces {
+                ids.push(None);
+                continue;
+            }
+            superseded.extend(standing.iter().map(|e| e.id));
         }
         let id = EntityId(next_entity);
         next_entity += 1;
@@ -96,6 +109,26 @@ pub fn suggestion_edit(doc: &Document, proposals: &Proposals) -> Edit {
         next_event += 1;
     }
     let mut edits = Vec::new();
+    if !superseded.is_empty() {
+        superseded.sort_unstable();
+        superseded.dedup();
+        // Suggested events lose the arguments that pointed to a replaced suggestion.
+        for event in doc.events() {
+            let points_to_replaced = |a: &Argument| matches!(a.target, ArgTarget::Entity(id) if superseded.binary_search(&id).is_ok());
+            if event.arguments.iter().any(points_to_replaced) {
+                let mut event = event.clone();
+                event.arguments.retain(|a| !points_to_replaced(a));
+                edits.push(Edit::ReplaceEvent {
+                    doc: doc_id.clone(),
+                    event,
+                });
+            }
+        }
+        edits.push(Edit::RemoveEntities {
+            doc: doc_id.clone(),
+            ids: superseded,
+        });
+    }
     if !new_entities.is_empty() {
         edits.push(Edit::AddEntities {
             doc: doc_id.clone(),
@@ -109,6 +142,22 @@ pub fn suggestion_edit(doc: &Document, proposals: &Proposals) -> Edit {
         });
     }
     Edit::Batch(edits)
+}
+
+/// Whether a dictionary proposal may replace `entity`: a suggestion of this engine that nobody
+/// reviewed, which no relation and only suggested events use.
+fn is_replaceable(doc: &Document, entity: &Entity) -> bool {
+    let ours = matches!(&entity.origin, Origin::Auto { engine, .. } if engine == ENGINE_NAME);
+    let used_by_reviewed = doc.events().iter().any(|e| {
+        e.status != Status::Suggested
+            && e.arguments
+                .iter()
+                .any(|a| a.target == ArgTarget::Entity(entity.id))
+    }) || doc
+        .relations()
+        .iter()
+        .any(|r| r.from == entity.id || r.to == entity.id);
+    entity.status == Status::Suggested && ours && !used_by_reviewed
 }
 
 /// Annotations sorted by span start, to find those overlapping a span in O(log n + k).
@@ -173,5 +222,104 @@ impl Proposals {
             })
             .collect();
         Proposals { entities, events }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::annotate::ProposedEntity;
+    use crate::model::{EventId, Project};
+
+    fn entity(id: u32, span: Span, status: Status, origin: Origin) -> Entity {
+        Entity {
+            id: EntityId(id),
+            span,
+            label: "GPE".into(),
+            origin,
+            status,
+        }
+    }
+
+    fn proposal(span: Span, rule: &'static str) -> ProposedEntity {
+        ProposedEntity {
+            span,
+            label: "ORG",
+            rule,
+            score: 1.0,
+        }
+    }
+
+    #[test]
+    fn dictionary_proposals_replace_only_unreviewed_rule_suggestions() {
+        // "Nikkei Asia" three times; the rules suggested "Asia" as GPE in each.
+        let text = "Nikkei Asia said Nikkei Asia and Nikkei Asia met.";
+        let nikkei = |start: usize| Span {
+            start,
+            end: start + 11,
+        };
+        let asia = |start: usize| Span {
+            start: start + 7,
+            end: start + 11,
+        };
+        let auto = || Origin::Auto {
+            engine: ENGINE_NAME.into(),
+            rule: "gazetteer".into(),
+            score: 0.9,
+        };
+        let doc = Document::new("d".into(), "d.txt".into(), None, text.into()).with_annotations(
+            vec![
+                entity(1, asia(0), Status::Suggested, auto()),
+                entity(2, asia(17), Status::Accepted, auto()),
+                entity(3, asia(33), Status::Suggested, Origin::Manual),
+            ],
+            vec![Event {
+                id: EventId(1),
+                event_type: "Contact:Meet".into(),
+                trigger: Span { start: 45, end: 48 },
+                arguments: vec![Argument {
+                    role: "Entity".into(),
+                    target: ArgTarget::Entity(EntityId(1)),
+                }],
+                origin: auto(),
+                status: Status::Suggested,
+            }],
+            Vec::new(),
+        );
+        let proposals = Proposals {
+            entities: vec![
+                proposal(nikkei(0), "dictionary"),
+                proposal(nikkei(17), "dictionary"),
+                proposal(nikkei(33), "dictionary"),
+            ],
+            events: Vec::new(),
+        };
+        let mut project = Project::new("p".into(), "ana".into(), Schema::news());
+        project
+            .apply(Edit::AddDocument {
+                index: 0,
+                document: Box::new(doc),
+            })
+            .unwrap();
+        let edit = suggestion_edit(project.document("d").unwrap(), &proposals);
+        project.apply(edit).unwrap();
+        let doc = project.document("d").unwrap();
+        let labelled: Vec<(&str, &str)> = doc
+            .entities()
+            .iter()
+            .map(|e| (doc.span_text(e.span).unwrap(), e.label.as_str()))
+            .collect();
+        // Only the unreviewed rule suggestion gave way; the accepted and the hand-made stay.
+        assert_eq!(
+            labelled,
+            [("Nikkei Asia", "ORG"), ("Asia", "GPE"), ("Asia", "GPE")]
+        );
+        assert!(doc.entity(EntityId(1)).is_none());
+        assert!(doc.events()[0].arguments.is_empty());
+
+        // A rule's proposal never replaces a suggestion.
+        let mut rules = proposals.clone();
+        rules.entities = vec![proposal(nikkei(17), "organisations")];
+        assert_eq!(suggestion_edit(doc, &rules), Edit::Batch(Vec::new()));
     }
 }

@@ -23,6 +23,8 @@ pub enum Action {
     ToggleSnap,
     PreAnnotateDocument,
     PreAnnotateAll,
+    AttachDictionary,
+    RemoveDictionary,
     AcceptAllSuggestions,
     RejectAllSuggestions,
     Accept,
@@ -90,7 +92,7 @@ macro_rules! keys {
 }
 
 impl Action {
-    pub const ALL: [Action; 32] = [
+    pub const ALL: [Action; 34] = [
         Action::NewProject,
         Action::OpenProject,
         Action::ImportArticles,
@@ -109,6 +111,8 @@ impl Action {
         Action::ToggleSnap,
         Action::PreAnnotateDocument,
         Action::PreAnnotateAll,
+        Action::AttachDictionary,
+        Action::RemoveDictionary,
         Action::AcceptAllSuggestions,
         Action::RejectAllSuggestions,
         Action::Accept,
@@ -145,6 +149,8 @@ impl Action {
             Action::ToggleSnap => "Snap selections to tokens",
             Action::PreAnnotateDocument => "Pre-annotate document",
             Action::PreAnnotateAll => "Pre-annotate all documents",
+            Action::AttachDictionary => "Attach dictionary…",
+            Action::RemoveDictionary => "Remove dictionary",
             Action::AcceptAllSuggestions => "Accept all suggestions",
             Action::RejectAllSuggestions => "Reject all suggestions",
             Action::Accept => "Accept selected",
@@ -169,11 +175,10 @@ impl Action {
             NewProject | OpenProject | ImportArticles | Save | SaveAs | Export | Quit => Menu::File,
             Undo | Redo | Find | Preferences => Menu::Edit,
             ToggleTheme | ZoomIn | ZoomOut | ToggleSuggestions | ToggleSnap => Menu::View,
-            PreAnnotateDocument | PreAnnotateAll | AcceptAllSuggestions | RejectAllSuggestions
-            | Accept | Reject | NextSuggestion | PreviousSuggestion | LabelAllInDocument
-            | LabelAllInProject | CreateEvent | NextDocument | PreviousDocument | ToggleDone => {
-                Menu::Annotate
-            }
+            PreAnnotateDocument | PreAnnotateAll | AttachDictionary | RemoveDictionary
+            | AcceptAllSuggestions | RejectAllSuggestions | Accept | Reject | NextSuggestion
+            | PreviousSuggestion | LabelAllInDocument | LabelAllInProject | CreateEvent
+            | NextDocument | PreviousDocument | ToggleDone => Menu::Annotate,
             Shortcuts => Menu::Help,
             Escape => return None,
         })
@@ -201,6 +206,7 @@ impl Action {
             ToggleSnap => keys!(),
             PreAnnotateDocument => keys!(ctrl(Key::R)),
             PreAnnotateAll => keys!(ctrl_shift(Key::R)),
+            AttachDictionary | RemoveDictionary => keys!(),
             AcceptAllSuggestions => keys!(ctrl_shift(Key::Enter)),
             RejectAllSuggestions => keys!(ctrl_shift(Key::Delete)),
             Accept => keys!(plain(Key::Enter)),

@@ -11,6 +11,7 @@ pub enum Purpose {
     Import,
     SaveAs,
     Export,
+    Dictionary,
 }
 
 pub struct Dialogs {
@@ -48,11 +49,16 @@ impl Dialogs {
             std::env::split_paths(&paths).any(|dir| dir.join("zenity").is_file())
         });
         if !has_portal && !has_zenity {
-            return Err(
+            let instead = match purpose {
+                Purpose::Dictionary => {
+                    "attach one from the command line: tagdesk dictionary PROJECT FILE"
+                }
+                _ => "open files from the command line: tagdesk FILE",
+            };
+            return Err(format!(
                 "No file dialog is available on this desktop (no XDG portal, no zenity). \
-                        Install zenity, or open files from the command line: tagdesk FILE"
-                    .to_owned(),
-            );
+                 Install zenity, or {instead}"
+            ));
         }
         self.open = true;
         let sender = self.sender.clone();
@@ -79,6 +85,12 @@ impl Dialogs {
                     .add_filter("tagdesk project (JSON)", &["json"])
                     .set_file_name(suggested_name.unwrap_or_else(|| "project.tagdesk.ron".into()))
                     .save_file()
+                    .into_iter()
+                    .collect(),
+                Purpose::Dictionary => dialog
+                    .set_title("Attach dictionary")
+                    .add_filter("Dictionary (JSONL patterns)", &["jsonl"])
+                    .pick_file()
                     .into_iter()
                     .collect(),
                 Purpose::Export => dialog

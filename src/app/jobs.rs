@@ -6,10 +6,43 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 use std::sync::{Arc, OnceLock};
 
-use crate::annotate::{Engine, Proposals};
+use crate::annotate::{Dictionary, Engine, Proposals};
+use crate::model::DictionaryPattern;
 
-/// The engine, built on first use by whichever thread needs it first, then shared.
-pub type SharedEngine = Arc<OnceLock<Engine>>;
+/// The engine for one project dictionary, built on first use by whichever thread needs it
+/// first, then shared until the dictionary changes.
+#[derive(Default)]
+pub struct EngineSlot {
+    dictionary: Vec<DictionaryPattern>,
+    engine: OnceLock<Engine>,
+}
+
+pub type SharedEngine = Arc<EngineSlot>;
+
+impl EngineSlot {
+    pub fn new(dictionary: Vec<DictionaryPattern>) -> Self {
+        Self {
+            dictionary,
+            engine: OnceLock::new(),
+        }
+    }
+
+    /// The dictionary this engine applies.
+    pub fn dictionary(&self) -> &[DictionaryPattern] {
+        &self.dictionary
+    }
+
+    fn engine(&self) -> &Engine {
+        self.engine.get_or_init(|| {
+            let engine = Engine::new();
+            if self.dictionary.is_empty() {
+                engine
+            } else {
+                engine.with_dictionary(Dictionary::new(&self.dictionary))
+            }
+        })
+    }
+}
 
 /// A running pre-annotation of some documents.
 pub struct Job {
@@ -32,7 +65,7 @@ impl Job {
         let total = docs.len();
         let stop = cancel.clone();
         std::thread::spawn(move || {
-            let engine = engine.get_or_init(Engine::new);
+            let engine = engine.engine();
             for (id, text) in docs {
                 if stop.load(Ordering::Relaxed) {
                     break;

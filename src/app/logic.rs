@@ -1,13 +1,17 @@
 //! What actions and requests do to the app and, through edits, to the project.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use super::{Action, Modal, Pending, TagdeskApp, dialogs::Purpose, jobs::Job};
-use crate::annotate::suggestion_edit;
+use anyhow::Context as _;
+
+use super::jobs::{EngineSlot, Job};
+use super::{Action, Modal, Pending, TagdeskApp, dialogs::Purpose};
+use crate::annotate::{Dictionary, suggestion_edit};
 use crate::formats::{import, project as project_file};
 use crate::model::{
     ArgTarget, Argument, Edit, Entity, Event, EventId, History, Origin, Project, Schema, Span,
-    Status,
+    Status, plan_dictionary,
 };
 use crate::ui::{AnnotationRef, Request, selection};
 
@@ -151,6 +155,64 @@ impl TagdeskApp {
         Ok(count)
     }
 
+    /// Attaches the dictionary of a JSONL file, replacing any, as one undoable edit that also
+    /// adds the labels its patterns use and the schema lacks (as importing does). An error
+    /// (a bad line, an unreadable file) is shown and changes nothing.
+    pub fn attach_dictionary(&mut self, path: &Path) {
+        let read = std::fs::read_to_string(path)
+            .with_context(|| format!("reading {}", path.display()))
+            .and_then(|text| {
+                Dictionary::parse_jsonl(&text).with_context(|| format!("{}", path.display()))
+            });
+        let patterns = match read {
+            Ok(patterns) if patterns.is_empty() => {
+                self.modal = Some(Modal::Error(format!(
+                    "The dictionary was not attached: {} has no patterns.",
+                    path.display()
+                )));
+                return;
+            }
+            Ok(patterns) => patterns,
+            Err(e) => {
+                self.modal = Some(Modal::Error(format!(
+                    "The dictionary was not attached.\n\n{e:#}"
+                )));
+                return;
+            }
+        };
+        let count = patterns.len();
+        let plan = plan_dictionary(self.project.schema(), patterns);
+        if self.apply(plan.edit) {
+            let name = path
+                .file_name()
+                .unwrap_or(path.as_os_str())
+                .to_string_lossy();
+            let schema = if plan.missing_labels.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; the schema gained label(s) {}",
+                    plan.missing_labels.join(", ")
+                )
+            };
+            self.report(format!(
+                "Attached dictionary {name}: {count} pattern(s){schema}. Pre-annotate (Ctrl+R) to apply it."
+            ));
+        }
+    }
+
+    /// Removes the project dictionary (undoable); the suggestions it made stay.
+    pub fn remove_dictionary(&mut self) {
+        let count = self.project.dictionary().len();
+        if count == 0 {
+            self.report("No dictionary is attached".into());
+        } else if self.apply(Edit::SetDictionary {
+            patterns: Vec::new(),
+        }) {
+            self.report(format!("Removed the dictionary ({count} pattern(s))"));
+        }
+    }
+
     /// Saves to `path` (RON or JSON by extension); on error the project stays as it is.
     pub fn save_to(&mut self, path: &Path) -> anyhow::Result<()> {
         project_file::save(&mut self.project, path)?;
@@ -233,6 +295,7 @@ impl TagdeskApp {
                 }
             }
             Purpose::Export => self.export_to(&first),
+            Purpose::Dictionary => self.attach_dictionary(&first),
         }
     }
 
@@ -261,6 +324,10 @@ impl TagdeskApp {
             .collect::<Vec<_>>();
         if docs.is_empty() {
             return;
+        }
+        // The engine is rebuilt (a few ms, on the worker) only when the dictionary changed.
+        if self.engine.dictionary() != self.project.dictionary() {
+            self.engine = Arc::new(EngineSlot::new(self.project.dictionary().to_vec()));
         }
         let wake = self.wake();
         self.job = Some(Job::start(self.engine.clone(), docs, wake));
@@ -739,6 +806,8 @@ impl TagdeskApp {
                     .collect();
                 self.pre_annotate(ids);
             }
+            Action::AttachDictionary => self.show_dialog(Purpose::Dictionary),
+            Action::RemoveDictionary => self.remove_dictionary(),
             Action::AcceptAllSuggestions => self.review_all(true),
             Action::RejectAllSuggestions => self.review_all(false),
             Action::Accept => self.review_selected(true),

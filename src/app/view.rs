@@ -207,6 +207,7 @@ impl TagdeskApp {
                         let enabled = match action {
                             Action::Undo => self.history.can_undo(),
                             Action::Redo => self.history.can_redo(),
+                            Action::RemoveDictionary => !self.project.dictionary().is_empty(),
                             _ => true,
                         };
                         if ui.add_enabled(enabled, button).clicked() {
@@ -290,6 +291,24 @@ impl TagdeskApp {
                 } else {
                     "saved"
                 });
+                let patterns = self.project.dictionary();
+                if !patterns.is_empty() {
+                    ui.separator();
+                    let labels: Vec<String> = crate::model::label_counts(patterns)
+                        .iter()
+                        .map(|(label, count)| format!("{label} {count}"))
+                        .collect();
+                    let noun = if patterns.len() == 1 {
+                        "pattern"
+                    } else {
+                        "patterns"
+                    };
+                    ui.label(format!("Dictionary: {} {noun}", patterns.len()))
+                        .on_hover_text(format!(
+                            "Pre-annotation applies these before its own rules: {}",
+                            labels.join(", ")
+                        ));
+                }
                 if let Some((done, total)) = self.is_busy() {
                     if ui.button("Cancel").clicked() {
                         self.cancel_job();

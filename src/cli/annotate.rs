@@ -23,7 +23,8 @@ fn engine(dictionary: Option<&Path>) -> Result<Engine> {
     Ok(engine.with_dictionary(dictionary))
 }
 
-/// Adds the engine's proposals to a project's documents (all, or those named) as suggestions.
+/// Adds the engine's proposals to a project's documents (all, or those named) as suggestions,
+/// with the project's dictionary, or the dictionary file given instead.
 pub fn annotate(
     path: &Path,
     docs: &[String],
@@ -40,7 +41,19 @@ pub fn annotate(
             bail!("the project has no document {name:?}");
         }
     }
-    let engine = engine(dictionary)?;
+    // A dictionary file given for this run overrides the project's own.
+    let engine = match dictionary {
+        Some(_) => engine(dictionary)?,
+        None if project.dictionary().is_empty() => Engine::new(),
+        None => {
+            writeln!(
+                out,
+                "using the project dictionary ({} pattern(s))",
+                project.dictionary().len()
+            )?;
+            Engine::new().with_dictionary(Dictionary::new(project.dictionary()))
+        }
+    };
     let mut edits = Vec::new();
     let (mut entities, mut events) = (0, 0);
     for doc in project.documents() {
@@ -52,14 +65,22 @@ pub fn annotate(
         let Edit::Batch(batch) = suggestion_edit(doc, &proposals) else {
             continue;
         };
+        let (mut doc_entities, mut doc_events) = (0, 0);
         for edit in &batch {
             match edit {
-                Edit::AddEntity { .. } => entities += 1,
-                Edit::AddEvent { .. } => events += 1,
+                Edit::AddEntities { entities, .. } => doc_entities += entities.len(),
+                Edit::AddEvents { events, .. } => doc_events += events.len(),
                 _ => {}
             }
         }
-        writeln!(out, "{}: {} suggestions", doc.name(), batch.len())?;
+        writeln!(
+            out,
+            "{}: {} suggestions",
+            doc.name(),
+            doc_entities + doc_events
+        )?;
+        entities += doc_entities;
+        events += doc_events;
         edits.extend(batch);
     }
     project

@@ -1,6 +1,7 @@
 //! Headless commands over the same library the app uses.
 
 mod annotate;
+mod dictionary;
 mod exchange;
 mod project;
 
@@ -68,9 +69,25 @@ pub enum Command {
         /// Only these documents (id or name); repeatable. Default: all
         #[arg(long = "doc")]
         docs: Vec<String>,
-        /// Project dictionary (JSONL patterns) applied before the built-in rules
+        /// Dictionary (JSONL patterns) for this run instead of the project's; its patterns
+        /// win over the built-in rules
         #[arg(long)]
         dictionary: Option<PathBuf>,
+    },
+    /// Attach a dictionary of JSONL patterns to a project (replacing any), remove it with
+    /// --clear, or, with no FILE, show it; `annotate` and the app use it
+    Dictionary {
+        project: PathBuf,
+        /// JSONL, one pattern a line: {"label": "ORG", "pattern": "Nikkei Asia"} or
+        /// {"label": "ORG", "pattern": [{"lower": "nikkei"}, {"lower": "asia"}]}
+        #[arg(conflicts_with = "clear")]
+        file: Option<PathBuf>,
+        /// Remove the project's dictionary
+        #[arg(long)]
+        clear: bool,
+        /// Add the labels the patterns use that the project schema lacks
+        #[arg(long, requires = "file")]
+        add_labels: bool,
     },
     /// Print the engine's proposals for files, one JSON object per document
     AnnotateFile {
@@ -131,6 +148,19 @@ pub fn run(command: Command, out: &mut dyn Write) -> Result<()> {
             docs,
             dictionary,
         } => annotate::annotate(&project, &docs, dictionary.as_deref(), out),
+        Command::Dictionary {
+            project,
+            file,
+            clear,
+            add_labels,
+        } => {
+            let request = match (&file, clear) {
+                (Some(file), _) => dictionary::Request::Attach { file, add_labels },
+                (None, true) => dictionary::Request::Clear,
+                (None, false) => dictionary::Request::Show,
+            };
+            dictionary::dictionary(&project, request, out)
+        }
         Command::AnnotateFile {
             files,
             format: AnnotateFormat::Jsonl,

@@ -656,12 +656,7 @@ pub fn schema_additions(
     for doc in documents {
         for entity in doc.entities() {
             if !taken(&schema, &entity.label) {
-                let label = EntityLabel {
-                    name: entity.label.clone(),
-                    description: String::new(),
-                    color: DEFAULT_LABEL_COLOR,
-                    hotkey: None,
-                };
+                let label = EntityLabel::plain(&entity.label);
                 add(&mut schema, Edit::AddEntityLabel { label });
             }
         }

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::atomic::{backup_path, write_atomically};
-use crate::model::{Document, Problem, Project, Schema, Severity};
+use crate::model::{DictionaryPattern, Document, Problem, Project, Schema, Severity};
 
 /// The version this build writes, and the newest it reads.
 pub const FORMAT_VERSION: u32 = 1;
@@ -103,6 +103,9 @@ struct ProjectFileOut<'a> {
     created: &'a str,
     modified: &'a str,
     schema: &'a Schema,
+    /// Left out when empty, so files without a dictionary stay as version 1 wrote them.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    dictionary: &'a [DictionaryPattern],
     documents: &'a [Document],
 }
 
@@ -116,6 +119,9 @@ struct ProjectFileV1 {
     created: String,
     modified: String,
     schema: Schema,
+    /// Added within version 1: older files have none.
+    #[serde(default)]
+    dictionary: Vec<DictionaryPattern>,
     #[serde(default)]
     documents: Vec<Document>,
 }
@@ -135,6 +141,7 @@ pub fn encode(project: &Project, format: ProjectFormat) -> Result<Vec<u8>, Strin
         created: project.created(),
         modified: project.modified(),
         schema: project.schema(),
+        dictionary: project.dictionary(),
         documents: project.documents(),
     };
     match format {
@@ -241,7 +248,8 @@ pub fn decode(
         file.modified,
         file.schema,
         file.documents,
-    );
+    )
+    .with_dictionary(file.dictionary);
     let errors: Vec<Problem> = project
         .problems()
         .into_iter()

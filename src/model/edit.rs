@@ -4,8 +4,8 @@
 use std::collections::{HashMap, HashSet};
 
 use super::{
-    ArgTarget, Document, Entity, EntityId, EntityLabel, Event, EventId, EventType, Project,
-    Relation, RelationId, RelationType, Severity,
+    ArgTarget, DictionaryPattern, Document, Entity, EntityId, EntityLabel, Event, EventId,
+    EventType, Project, Relation, RelationId, RelationType, Severity,
 };
 
 /// One change to a project. Documents are named by id. Serialisable for the app's edit journal.
@@ -105,6 +105,11 @@ pub enum Edit {
     RemoveRelationType {
         name: String,
     },
+    /// Attaches the project dictionary, replacing the one attached; no patterns removes it.
+    /// Refused when a pattern is empty or its label is not in the schema.
+    SetDictionary {
+        patterns: Vec<DictionaryPattern>,
+    },
     /// Several edits applied as one: all or none, undone as one.
     Batch(Vec<Edit>),
 }
@@ -135,6 +140,10 @@ pub enum EditError {
     EmptyName,
     #[error("{0:?} is still used by annotations")]
     SchemaItemInUse(String),
+    #[error("label {0:?} is still used by the project dictionary")]
+    LabelInDictionary(String),
+    #[error("{0}")]
+    Dictionary(String),
     #[error("document {doc:?}: {message}")]
     Invalid { doc: String, message: String },
 }
@@ -566,8 +575,22 @@ impl Project {
                 {
                     return Err(EditError::SchemaItemInUse(name));
                 }
+                if self.dictionary.iter().any(|p| p.label == name) {
+                    return Err(EditError::LabelInDictionary(name));
+                }
                 let label = self.schema.entity_labels.remove(pos);
                 Ok(Edit::AddEntityLabel { label })
+            }
+            Edit::SetDictionary { patterns } => {
+                if let Some(problem) = patterns
+                    .iter()
+                    .enumerate()
+                    .find_map(|(i, p)| p.problem(i, &self.schema))
+                {
+                    return Err(EditError::Dictionary(problem));
+                }
+                let old = std::mem::replace(&mut self.dictionary, patterns);
+                Ok(Edit::SetDictionary { patterns: old })
             }
             Edit::AddEventType { event_type } => {
                 self.check_new_schema_name(&event_type.name)?;

@@ -1,6 +1,7 @@
 //! The annotation model: pure data and the edits that change it. No egui, no I/O.
 
 mod annotation;
+mod dictionary;
 mod document;
 mod edit;
 mod project;
@@ -10,6 +11,10 @@ mod text_index;
 
 pub use annotation::{
     ArgTarget, Argument, Entity, EntityId, Event, EventId, Origin, Relation, RelationId, Status,
+};
+pub use dictionary::{
+    DictionaryPattern, DictionaryPlan, Pattern, TokenPattern, label_counts, missing_labels,
+    plan_dictionary,
 };
 pub use document::{Document, Problem, Severity, Source, SourceFormat, text_hash};
 pub use edit::{Edit, EditError, History};

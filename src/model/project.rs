@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use super::{Document, Problem, Schema, Severity};
+use super::{DictionaryPattern, Document, Problem, Schema, Severity};
 
 /// An annotation project. Its fields change only through [`crate::model::Edit`]s
 /// ([`Project::apply`]), except the `modified` stamp, which saving sets.
@@ -15,6 +15,8 @@ pub struct Project {
     /// RFC 3339, UTC.
     pub(super) modified: String,
     pub(super) schema: Schema,
+    /// The project dictionary; its labels are always in the schema.
+    pub(super) dictionary: Vec<DictionaryPattern>,
     pub(super) documents: Vec<Document>,
 }
 
@@ -33,6 +35,7 @@ impl Project {
             created: now.clone(),
             modified: now,
             schema,
+            dictionary: Vec::new(),
             documents: Vec::new(),
         }
     }
@@ -54,8 +57,16 @@ impl Project {
             created,
             modified,
             schema,
+            dictionary: Vec::new(),
             documents,
         }
+    }
+
+    /// The project with the dictionary read from its file; like [`Project::from_parts`],
+    /// check [`Project::problems`] before trusting it.
+    pub fn with_dictionary(mut self, dictionary: Vec<DictionaryPattern>) -> Self {
+        self.dictionary = dictionary;
+        self
     }
 
     pub fn name(&self) -> &str {
@@ -76,6 +87,10 @@ impl Project {
     pub fn documents(&self) -> &[Document] {
         &self.documents
     }
+    /// The project dictionary's patterns (empty: none attached).
+    pub fn dictionary(&self) -> &[DictionaryPattern] {
+        &self.dictionary
+    }
 
     pub fn document(&self, id: &str) -> Option<&Document> {
         self.documents.iter().find(|d| d.id == id)
@@ -91,8 +106,8 @@ impl Project {
         self.modified = stamp;
     }
 
-    /// Every problem of the project: the schema's own, duplicate document ids, and each
-    /// document's (see [`Document::problems`]).
+    /// Every problem of the project: the schema's own, the dictionary's, duplicate document
+    /// ids, and each document's (see [`Document::problems`]).
     pub fn problems(&self) -> Vec<Problem> {
         let mut problems: Vec<Problem> = self
             .schema
@@ -115,6 +130,18 @@ impl Project {
                 });
             }
         }
+        problems.extend(
+            self.dictionary
+                .iter()
+                .enumerate()
+                .filter_map(|(i, pattern)| pattern.problem(i, &self.schema))
+                .map(|message| Problem {
+                    severity: Severity::Error,
+                    document: None,
+                    char_offset: None,
+                    message,
+                }),
+        );
         let mut ids = HashSet::new();
         for doc in &self.documents {
             if !ids.insert(doc.id.as_str()) {

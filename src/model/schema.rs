@@ -53,6 +53,19 @@ pub struct EntityLabel {
     pub hotkey: Option<char>,
 }
 
+impl EntityLabel {
+    /// A label added because imported data or a dictionary uses it: grey, no description,
+    /// no hotkey, until the annotator gives it some.
+    pub fn plain(name: &str) -> Self {
+        Self {
+            name: name.to_owned(),
+            description: String::new(),
+            color: DEFAULT_LABEL_COLOR,
+            hotkey: None,
+        }
+    }
+}
+
 /// How many arguments of one role an event may have.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Cardinality {

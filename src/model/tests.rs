@@ -419,3 +419,105 @@ fn bulk_edits_apply_validate_and_undo_exactly() {
     history.redo(&mut p).unwrap();
     assert_eq!(p, added);
 }
+
+fn phrase(label: &str, text: &str) -> DictionaryPattern {
+    DictionaryPattern {
+        label: label.into(),
+        pattern: Pattern::Phrase(text.into()),
+    }
+}
+
+#[test]
+fn the_dictionary_is_set_by_an_undoable_edit_and_keeps_its_labels_in_the_schema() {
+    let mut p = project();
+    let before = p.clone();
+    let patterns = vec![
+        phrase("ORG", "Nikkei Asia"),
+        DictionaryPattern {
+            label: "OUTLET".into(),
+            pattern: Pattern::Tokens(vec![
+                TokenPattern::Lower("harbor".into()),
+                TokenPattern::Text("Daily".into()),
+            ]),
+        },
+    ];
+    // Refused while the schema lacks OUTLET, naming the pattern; nothing changes.
+    let err = p
+        .apply(Edit::SetDictionary {
+            patterns: patterns.clone(),
+        })
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "dictionary pattern 2 ([lower \"harbor\", \"Daily\"] OUTLET): label \"OUTLET\" is not in the schema"
+    );
+    assert_eq!(p, before);
+
+    // The plan adds the label in the same edit; one undo takes both back.
+    let plan = plan_dictionary(p.schema(), patterns.clone());
+    assert_eq!(plan.missing_labels, ["OUTLET"]);
+    let mut history = History::default();
+    history.apply(&mut p, plan.edit).unwrap();
+    assert_eq!(p.dictionary(), patterns.as_slice());
+    assert!(p.schema().entity_label("OUTLET").is_some());
+    assert!(p.problems().is_empty(), "{:?}", p.problems());
+    assert_eq!(label_counts(p.dictionary()), [("ORG", 1), ("OUTLET", 1)]);
+
+    // A label the dictionary uses cannot leave the schema.
+    assert_eq!(
+        p.apply(Edit::RemoveEntityLabel {
+            name: "OUTLET".into()
+        }),
+        Err(EditError::LabelInDictionary("OUTLET".into()))
+    );
+
+    // Replacing and removing are edits too.
+    let attached = p.clone();
+    history
+        .apply(
+            &mut p,
+            Edit::SetDictionary {
+                patterns: Vec::new(),
+            },
+        )
+        .unwrap();
+    assert!(p.dictionary().is_empty());
+    history.undo(&mut p).unwrap();
+    assert_eq!(p, attached);
+    history.undo(&mut p).unwrap();
+    assert_eq!(p, before);
+    history.redo(&mut p).unwrap();
+    assert_eq!(p, attached);
+}
+
+#[test]
+fn broken_dictionary_patterns_are_problems_that_name_them() {
+    let p = Project::from_parts(
+        "p".into(),
+        "ana".into(),
+        now_rfc3339(),
+        now_rfc3339(),
+        Schema::news(),
+        Vec::new(),
+    )
+    .with_dictionary(vec![
+        phrase("ORG", "Nikkei Asia"),
+        phrase("ORG", "  "),
+        phrase("", "Seoul"),
+        DictionaryPattern {
+            label: "ORG".into(),
+            pattern: Pattern::Tokens(vec![TokenPattern::Lower(String::new())]),
+        },
+        phrase("WEAPON", "Excalibur"),
+    ]);
+    let problems: Vec<String> = p.problems().iter().map(ToString::to_string).collect();
+    assert_eq!(
+        problems,
+        [
+            "dictionary pattern 2 (\"  \" ORG): the pattern is empty",
+            "dictionary pattern 3 (\"Seoul\"): the label is empty",
+            "dictionary pattern 4 ([lower \"\"] ORG): a token pattern is empty",
+            "dictionary pattern 5 (\"Excalibur\" WEAPON): label \"WEAPON\" is not in the schema",
+        ]
+    );
+}
