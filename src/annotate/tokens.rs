@@ -457,26 +457,66 @@ fn skip_whitespace(cur: &mut Cursor) -> Gap {
     }
 }
 
-const DIGIT: u8 = 1;
-const UPPER: u8 = 2;
-const LOWER: u8 = 4;
+/// Bytes `b` of the 8 in `w` (all below 0x80) with `lo <= b <= hi`, flagged by their top bit.
+#[inline]
+fn bytes_in(w: u64, lo: u8, hi: u8) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // No sum carries into the next byte: every byte is below 0x80 and the addends at most 0x80.
+    (w + ONES * u64::from(0x80 - lo)) & !(w + ONES * u64::from(0x7f - hi)) & (ONES * 0x80)
+}
 
-/// What each byte is to [`plain_ascii_word`]: a digit, an upper or lower case letter, or
-/// nothing (0).
-const ASCII_CLASS: [u8; 256] = {
-    let mut table = [0; 256];
-    let mut b = 0;
-    while b < 256 {
-        table[b] = match b as u8 {
-            b'0'..=b'9' => DIGIT,
-            b'A'..=b'Z' => UPPER,
-            b'a'..=b'z' => LOWER,
-            _ => 0,
+/// The ASCII letters and digits from `start` on: where they end, whether any was an upper or
+/// a lower case letter, and whether the first letter was upper case. Eight bytes at a time:
+/// most words take one step, with no branch per byte.
+#[inline]
+fn ascii_alphanumeric_run(bytes: &[u8], start: usize) -> (usize, (bool, bool), bool) {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut end = start;
+    let (mut upper, mut lower) = (0u64, 0u64);
+    let mut first_letter_upper = None;
+    loop {
+        let chunk: [u8; 8] = match bytes.get(end..end + 8) {
+            Some(chunk) => chunk.try_into().unwrap_or_default(),
+            None => {
+                // The last bytes of the text, padded with a byte that is no letter nor digit.
+                let mut padded = [b' '; 8];
+                let tail = bytes.get(end..).unwrap_or_default();
+                padded[..tail.len()].copy_from_slice(tail);
+                padded
+            }
         };
-        b += 1;
+        let w = u64::from_le_bytes(chunk);
+        let ascii = !w & HIGH;
+        let w7 = w & !HIGH;
+        let (d, u, l) = (
+            bytes_in(w7, b'0', b'9') & ascii,
+            bytes_in(w7, b'A', b'Z') & ascii,
+            bytes_in(w7, b'a', b'z') & ascii,
+        );
+        let other = !(d | u | l) & HIGH;
+        let run = other.trailing_zeros() / 8;
+        // The top bits of the run's bytes.
+        let in_run = if run == 8 {
+            HIGH
+        } else {
+            HIGH & ((1 << (run * 8)) - 1)
+        };
+        let (u, l) = (u & in_run, l & in_run);
+        if first_letter_upper.is_none() && (u | l) != 0 {
+            first_letter_upper = Some((u | l).trailing_zeros() == u.trailing_zeros());
+        }
+        (upper, lower) = (upper | u, lower | l);
+        end += run as usize;
+        if run < 8 {
+            break;
+        }
     }
-    table
-};
+    (
+        end.min(bytes.len()),
+        (upper != 0, lower != 0),
+        first_letter_upper == Some(true),
+    )
+}
 
 /// The end and case of a token of ASCII letters and digits at `start` (with the period of a
 /// known abbreviation), when what follows can neither join it nor belong to it: the common
@@ -484,31 +524,16 @@ const ASCII_CLASS: [u8; 256] = {
 /// agree with.
 #[inline]
 fn plain_ascii_word(bytes: &[u8], start: usize) -> Option<(usize, Case)> {
-    let mut end = start;
-    let mut seen = 0;
-    while let Some(class) = bytes.get(end).map(|&b| ASCII_CLASS[usize::from(b)]) {
-        if class == 0 {
-            break;
-        }
-        seen |= class;
-        end += 1;
-    }
+    let (end, (upper, lower), first_upper) = ascii_alphanumeric_run(bytes, start);
     if end == start {
         return None;
     }
-    let case = if seen & (UPPER | LOWER) == 0 {
-        Case::Uncased
-    } else {
-        // The first letter is the first byte but in numbers such as `18yo`.
-        let first = bytes[start..end]
-            .iter()
-            .find(|b| b.is_ascii_alphabetic())
-            .map_or(0, |&b| ASCII_CLASS[usize::from(b)]);
-        match (first, seen & LOWER) {
-            (LOWER, _) => Case::Lower,
-            (_, 0) => Case::Upper,
-            _ => Case::Title,
-        }
+    // The first letter is the first byte but in numbers such as `18yo`.
+    let case = match (upper || lower, first_upper, lower) {
+        (false, _, _) => Case::Uncased,
+        (true, false, _) => Case::Lower,
+        (true, true, false) => Case::Upper,
+        (true, true, true) => Case::Title,
     };
     let word = &bytes[start..end];
     let last_is_digit = word[word.len() - 1].is_ascii_digit();
@@ -846,6 +871,63 @@ mod tests {
 
     fn words(text: &str) -> Vec<&str> {
         tokenize(text).iter().map(|t| t.text(text)).collect()
+    }
+
+    /// [`ascii_alphanumeric_run`] a byte at a time.
+    fn run_bytewise(bytes: &[u8], start: usize) -> (usize, (bool, bool), bool) {
+        let run = bytes[start..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
+        let word = &bytes[start..start + run];
+        let first_letter = word.iter().find(|b| b.is_ascii_alphabetic());
+        (
+            start + run,
+            (
+                word.iter().any(u8::is_ascii_uppercase),
+                word.iter().any(u8::is_ascii_lowercase),
+            ),
+            first_letter.is_some_and(u8::is_ascii_uppercase),
+        )
+    }
+
+    #[test]
+    fn alphanumeric_runs_eight_bytes_at_a_time_match_bytewise() {
+        // Runs shorter and longer than a step, ending at the text's end or before bytes just
+        // outside each range (`/`, `:`, `@`, `[`, `` ` ``, `{`), a DEL and non-ASCII bytes.
+        let texts = [
+            "a",
+            "Z9",
+            "abcdefg",
+            "abcdefgh",
+            "abcdefghi",
+            "ABCDEFGHIJKLMNOPQ",
+            "x18yoAB/",
+            "0123456789:",
+            "Seoul@",
+            "KOREA[",
+            "word`",
+            "word{",
+            "abc\u{7f}",
+            "Hanbit’s",
+            "ÉLYSÉE",
+            "eBay",
+            "2025年",
+            "iPhone15Pro ",
+            "",
+            " ",
+            "mixedCASEandDigits42x",
+        ];
+        for text in texts {
+            let bytes = text.as_bytes();
+            for start in 0..bytes.len() {
+                assert_eq!(
+                    ascii_alphanumeric_run(bytes, start),
+                    run_bytewise(bytes, start),
+                    "{text:?} from {start}"
+                );
+            }
+        }
     }
 
     #[test]
