@@ -120,16 +120,61 @@ fn subject_object(event_type: &str, trigger: &str) -> (Option<&'static str>, Opt
 }
 
 /// A kept entity as the argument linker sees it.
-struct Mention<'t> {
+struct Mention {
     index: usize,
     start: usize,
     end: usize,
     label: &'static str,
     /// The label's class: [`TIME`], [`MONEY`], [`PLACE`] or none.
     class: u8,
-    /// The word before the entity, past articles and titles (`with Trade Minister X`): its
-    /// preposition if it has one.
-    prep: &'t str,
+    /// The word before the entity, past articles and titles (`with Trade Minister X`), as
+    /// one of the [`prep`] bits if it is a preposition the linker reads, else 0.
+    prep: u32,
+}
+
+/// The prepositions the argument linker reads, one bit each, so that its many tests of a
+/// mention's preposition compare integers.
+mod prep {
+    pub const IN: u32 = 1;
+    pub const AT: u32 = 1 << 1;
+    pub const ON: u32 = 1 << 2;
+    pub const TO: u32 = 1 << 3;
+    pub const FOR: u32 = 1 << 4;
+    pub const INTO: u32 = 1 << 5;
+    pub const TOWARD: u32 = 1 << 6;
+    pub const FROM: u32 = 1 << 7;
+    pub const NEAR: u32 = 1 << 8;
+    pub const INSIDE: u32 = 1 << 9;
+    pub const OUTSIDE: u32 = 1 << 10;
+    pub const OF: u32 = 1 << 11;
+    pub const WITH: u32 = 1 << 12;
+    pub const BETWEEN: u32 = 1 << 13;
+    pub const AMONG: u32 = 1 << 14;
+    pub const INVOLVING: u32 = 1 << 15;
+    pub const BY: u32 = 1 << 16;
+
+    pub fn of(word: &str) -> u32 {
+        match word {
+            "in" => IN,
+            "at" => AT,
+            "on" => ON,
+            "to" => TO,
+            "for" => FOR,
+            "into" => INTO,
+            "toward" | "towards" => TOWARD,
+            "from" => FROM,
+            "near" => NEAR,
+            "inside" => INSIDE,
+            "outside" => OUTSIDE,
+            "of" => OF,
+            "with" => WITH,
+            "between" => BETWEEN,
+            "among" => AMONG,
+            "involving" => INVOLVING,
+            "by" => BY,
+            _ => 0,
+        }
+    }
 }
 
 const TIME: u8 = 1;
@@ -146,7 +191,7 @@ fn class_of(label: &str) -> u8 {
 }
 
 /// [`Mention::prep`] of an entity starting at token `start`.
-fn prep_of<'t>(doc: &Doc<'t>, start: usize) -> &'t str {
+fn prep_of(doc: &Doc, start: usize) -> u32 {
     let mut k = start;
     while k > 0
         && (matches!(doc.word(k - 1), "the" | "a" | "an" | "about")
@@ -155,7 +200,7 @@ fn prep_of<'t>(doc: &Doc<'t>, start: usize) -> &'t str {
     {
         k -= 1;
     }
-    k.checked_sub(1).map_or("", |p| doc.word(p))
+    k.checked_sub(1).map_or(0, |p| prep::of(doc.word(p)))
 }
 
 /// Events of `doc`, with arguments pointing into `entities` (the resolved candidates).
@@ -226,11 +271,11 @@ pub(crate) fn find<'t>(
 }
 
 /// The entities within tokens `range`, as the argument linker sees them, into `mentions`.
-fn gather<'t>(
-    doc: &Doc<'t>,
+fn gather(
+    doc: &Doc,
     entities: &[Candidate],
     range: std::ops::Range<usize>,
-    mentions: &mut Vec<Mention<'t>>,
+    mentions: &mut Vec<Mention>,
 ) {
     let first_entity = entities.partition_point(|e| e.start < range.start);
     mentions.clear();
@@ -323,10 +368,10 @@ fn arguments(
             (start.saturating_sub(m.end), 1)
         }
     };
-    let closest = |class: u8, preps: Option<&[&str]>, used: &[bool]| {
+    let closest = |class: u8, preps: Option<u32>, used: &[bool]| {
         (0..mentions.len())
             .filter(|&m| !used[m] && mentions[m].class == class)
-            .filter(|&m| preps.is_none_or(|p| p.contains(&mentions[m].prep)))
+            .filter(|&m| preps.is_none_or(|p| mentions[m].prep & p != 0))
             .min_by_key(|&m| {
                 let (distance, side) = rank(&mentions[m]);
                 (side, distance)
@@ -354,17 +399,17 @@ fn arguments(
         .any(|w| trigger_word.starts_with(w));
     // Without a Place role (Transport), `arrive in X` names the destination.
     let has_place = roles.accepts("Place", "GPE");
-    let arrival_preps: &[&str] = if has_place {
-        &["to", "for", "into", "toward", "towards"]
+    let arrival_preps = if has_place {
+        prep::TO | prep::FOR | prep::INTO | prep::TOWARD
     } else {
-        &["to", "for", "into", "toward", "towards", "in", "at"]
+        prep::TO | prep::FOR | prep::INTO | prep::TOWARD | prep::IN | prep::AT
     };
     for (role, preps) in [
         ("Destination", arrival_preps),
-        ("Origin", &["from"][..]),
+        ("Origin", prep::FROM),
         (
             "Place",
-            &["in", "at", "near", "inside", "outside", "on"][..],
+            prep::IN | prep::AT | prep::NEAR | prep::INSIDE | prep::OUTSIDE | prep::ON,
         ),
     ] {
         if let Some(m) = closest(PLACE, Some(preps), used)
@@ -396,10 +441,9 @@ fn arguments(
         .filter(|&m| !used[m] && eligible(&mentions[m]) && mentions[m].end <= start)
         .filter(|&m| start - mentions[m].end <= 12)
         .filter(|&m| {
-            !matches!(
-                mentions[m].prep,
-                "in" | "at" | "on" | "to" | "from" | "of" | "for"
-            )
+            let place_or_object =
+                prep::IN | prep::AT | prep::ON | prep::TO | prep::FROM | prep::OF | prep::FOR;
+            mentions[m].prep & place_or_object == 0
         })
         .max_by_key(|&m| mentions[m].end);
     // A noun's participants come with a preposition (`talks with X`); a verb's object is
@@ -410,11 +454,9 @@ fn arguments(
         .filter(|&m| mentions[m].start - end <= 10)
         .filter(|&m| !(end..mentions[m].start).any(|k| doc.word(k) == ","))
         .filter(|&m| {
-            !trigger.noun
-                || matches!(
-                    mentions[m].prep,
-                    "with" | "between" | "among" | "involving" | "of" | "by"
-                )
+            let participant =
+                prep::WITH | prep::BETWEEN | prep::AMONG | prep::INVOLVING | prep::OF | prep::BY;
+            !trigger.noun || mentions[m].prep & participant != 0
         });
     for (chosen, preferred, forward) in
         [(subject, subject_role, false), (object, object_role, true)]

@@ -71,7 +71,9 @@ fn tail_word(rest: &[u8]) -> u64 {
 }
 
 /// The hash `FastMap` gives a `str` key, computed once per token and shared by the word table
-/// and the document's filter of lower-case words.
+/// and the document's filter of lower-case words. For words of up to 8 bytes it is one-to-one
+/// among words of one length: the bytes are one zero-padded number, and both steps multiply by
+/// an odd constant after a rotation and an xor, all invertible.
 #[inline]
 pub(crate) fn hash_word(word: &[u8]) -> u64 {
     let mut hasher = FastHasher::default();
@@ -247,7 +249,9 @@ impl WordTable {
         loop {
             // An empty slot (0) wraps to an index past the end: not found.
             let (h, w, info) = self.entries.get((self.slots[i] as usize).wrapping_sub(1))?;
-            if *h == hash && **w == *word {
+            // Words of up to 8 bytes hash one-to-one for a given length (see `hash_word`), so
+            // their text needs no comparison.
+            if *h == hash && w.len() == word.len() && (word.len() <= 8 || **w == *word) {
                 return Some(*info);
             }
             i = (i + 1) & mask;
@@ -571,8 +575,13 @@ impl Lexicon {
     /// lexicon does not know are names without a hyphen.
     #[inline(never)]
     fn hyphenated_title(&self, word: &str) -> WordInfo {
-        match word.rsplit_once('-') {
-            Some((_, last)) if self.info_exact(last).has(flag::TITLE) => WordInfo {
+        // A byte scan: shorter than a `memrchr` call for a word.
+        let last = word
+            .bytes()
+            .rposition(|b| b == b'-')
+            .map(|hyphen| &word[hyphen + 1..]);
+        match last {
+            Some(last) if self.info_exact(last).has(flag::TITLE) => WordInfo {
                 flags: flag::TITLE,
                 ..WordInfo::default()
             },
@@ -650,6 +659,35 @@ const EVENT_TYPES: &[&str] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_words_hash_one_to_one() {
+        // The word table compares no text for words of up to 8 bytes: distinct words of one
+        // length must never share a hash. All 3-letter words, and 8-byte words differing in
+        // one byte at each position.
+        let mut seen = std::collections::HashSet::new();
+        for a in b'a'..=b'z' {
+            for b in b'A'..=b'z' {
+                for c in b'a'..=b'z' {
+                    assert!(
+                        seen.insert(hash_word(&[a, b, c])),
+                        "{}",
+                        [a, b, c].escape_ascii()
+                    );
+                }
+            }
+        }
+        seen.clear();
+        for at in 0..8 {
+            for byte in 1..=255u8 {
+                let mut word = *b"Minister";
+                word[at] = byte;
+                seen.insert(hash_word(&word));
+            }
+        }
+        // `Minister` itself comes once per position.
+        assert_eq!(seen.len(), 8 * 254 + 1);
+    }
     use crate::model::Schema;
 
     #[test]
