@@ -798,7 +798,11 @@ pub fn sentences(text: &str, tokens: &[Token]) -> Vec<Sentence> {
 pub(crate) fn sentences_into(text: &str, tokens: &[Token], out: &mut Vec<Sentence>) {
     out.clear();
     let mut start = 0;
-    let first_char = |t: &Token| t.text(text).chars().next().unwrap_or(' ');
+    // Most punctuation is ASCII: its first byte is its char.
+    let first_char = |t: &Token| match text.as_bytes().get(t.bytes.start) {
+        Some(&b) if b.is_ascii() => char::from(b),
+        _ => t.text(text).chars().next().unwrap_or(' '),
+    };
     let starts_lower = |t: &Token| t.kind == TokenKind::Word && t.case == Case::Lower;
     let push = |range: Range<usize>, out: &mut Vec<Sentence>| {
         if let (Some(first), Some(last)) = (tokens.get(range.start), tokens.get(range.end - 1)) {
