@@ -368,8 +368,15 @@ fn arguments(
             (start.saturating_sub(m.end), 1)
         }
     };
+    // Most sentences lack some class (no MONEY, no place): skip their searches outright.
+    let classes = mentions.iter().fold(0, |classes, m| classes | m.class);
     let closest = |class: u8, preps: Option<u32>, used: &[bool]| {
-        (0..mentions.len())
+        let searched = if classes & class == 0 {
+            0..0
+        } else {
+            0..mentions.len()
+        };
+        searched
             .filter(|&m| !used[m] && mentions[m].class == class)
             .filter(|&m| preps.is_none_or(|p| mentions[m].prep & p != 0))
             .min_by_key(|&m| {
