@@ -608,6 +608,13 @@ fn write_dictionary(dir: &Path) -> std::path::PathBuf {
     path
 }
 
+/// Attaches the dictionary of [`write_dictionary`], written in `dir`, as the file dialog does.
+fn attach_dictionary(harness: &mut Harness<'_, TagdeskApp>, dir: &Path) {
+    harness
+        .state_mut()
+        .attach_dictionary(&write_dictionary(dir));
+}
+
 /// (text, label, rule) of the open document's suggestions.
 fn suggestions(harness: &Harness<'_, TagdeskApp>) -> Vec<(String, String, String)> {
     let d = doc(harness);
@@ -645,9 +652,7 @@ fn an_attached_dictionary_wins_on_the_next_pre_annotation_and_undo_removes_it() 
     let before = harness.state().project().clone();
 
     // The file dialog's answer goes through the same method.
-    harness
-        .state_mut()
-        .attach_dictionary(&write_dictionary(files.path()));
+    attach_dictionary(&mut harness, files.path());
     harness.run();
     let app = harness.state();
     assert_eq!(app.project().dictionary().len(), 2);
@@ -692,9 +697,7 @@ fn a_dictionary_is_saved_with_the_project_and_removed_from_the_annotate_menu() {
     let recovery = tempfile::tempdir().unwrap();
     let files = tempfile::tempdir().unwrap();
     let mut harness = sample_harness(recovery.path());
-    harness
-        .state_mut()
-        .attach_dictionary(&write_dictionary(files.path()));
+    attach_dictionary(&mut harness, files.path());
     let path = files.path().join("talks.tagdesk.json");
     harness.state_mut().save_to(&path).unwrap();
     let saved = harness.state().project().clone();
@@ -770,9 +773,7 @@ fn an_attached_dictionary_survives_a_crash_through_the_journal() {
     let recovery = tempfile::tempdir().unwrap();
     let files = tempfile::tempdir().unwrap();
     let mut harness = sample_harness(recovery.path());
-    harness
-        .state_mut()
-        .attach_dictionary(&write_dictionary(files.path()));
+    attach_dictionary(&mut harness, files.path());
     let lost = harness.state().project().clone();
     std::mem::forget(harness); // the process dies: no clean-up runs
 
