@@ -132,11 +132,19 @@ impl Journal {
             .filter(|p| !session_alive(p))
             .filter_map(|journal| {
                 let (base, edits) = read(&journal).ok()?;
-                Some(Orphan {
+                let orphan = Orphan {
                     journal,
                     base,
                     edits: edits.len(),
-                })
+                };
+                // A saved project that a session opened and left unchanged: its file is the
+                // whole of the work, so there is nothing to offer (an unsaved project's
+                // snapshot is work even without edits).
+                if orphan.edits == 0 && matches!(orphan.base, Base::File { .. }) {
+                    Self::discard(&orphan);
+                    return None;
+                }
+                Some(orphan)
             })
             .collect();
         orphans.sort_by(|a, b| a.journal.cmp(&b.journal));
@@ -281,6 +289,23 @@ mod tests {
         let (recovered, path) = Journal::recover(&orphans[0]).unwrap();
         assert_eq!(path.as_deref(), Some(file.as_path()));
         assert_eq!(recovered.documents(), p.documents());
+    }
+
+    #[test]
+    fn a_saved_project_left_unchanged_is_not_offered_and_its_journal_goes() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("p.tagdesk.ron");
+        let mut p = project_with_doc();
+        project::save(&mut p, &file).unwrap();
+        let recovery = dir.path().join("recovery");
+        std::mem::forget(Journal::start(&recovery, &p, Some(&file)).unwrap());
+        // An unsaved project killed without edits is still offered: its snapshot is the work.
+        std::mem::forget(Journal::start(&recovery, &project_with_doc(), None).unwrap());
+        let orphans = Journal::orphans(&recovery, None);
+        assert_eq!(orphans.len(), 1);
+        assert!(matches!(orphans[0].base, Base::Snapshot { .. }));
+        Journal::discard(&orphans[0]);
+        assert_eq!(fs::read_dir(&recovery).unwrap().count(), 0);
     }
 
     #[test]
