@@ -60,7 +60,37 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     if let Ok(dir) = File::open(&dir) {
         let _ = dir.sync_all();
     }
+    remove_stale_temporaries(&dir, file_name);
     Ok(())
+}
+
+/// Deletes the temporary files of saves of `file_name` that a killed process left in `dir`
+/// (`.NAME.PID.tmp` whose process is gone): never the project, only half-written copies that
+/// nothing will rename. Best effort, and only where `/proc` says which processes live, so that
+/// another running save's file is never taken.
+fn remove_stale_temporaries(dir: &Path, file_name: &std::ffi::OsStr) {
+    let proc = Path::new("/proc");
+    if !proc.join("self").exists() {
+        return;
+    }
+    let prefix = format!(".{}.", file_name.to_string_lossy());
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let pid = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(&prefix))
+            .and_then(|rest| rest.strip_suffix(".tmp"))
+            .and_then(|pid| pid.parse::<u32>().ok());
+        if let Some(pid) = pid
+            && pid != std::process::id()
+            && !proc.join(pid.to_string()).exists()
+        {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
 }
 
 #[cfg(test)]
@@ -85,6 +115,24 @@ mod tests {
             2,
             "no temporary file is left behind: {names:?}"
         );
+    }
+
+    #[test]
+    fn a_save_removes_what_killed_saves_left_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.tagdesk.ron");
+        // A process id above Linux's limit is never alive; process 1 always is.
+        let stale = dir.path().join(".p.tagdesk.ron.4294967295.tmp");
+        let running = dir.path().join(".p.tagdesk.ron.1.tmp");
+        let other = dir.path().join(".q.tagdesk.ron.4294967295.tmp");
+        for file in [&stale, &running, &other] {
+            fs::write(file, b"half").unwrap();
+        }
+        write_atomically(&path, b"saved").unwrap();
+        assert!(!stale.exists());
+        assert!(running.exists(), "a live process's save is left alone");
+        assert!(other.exists(), "another project's files are left alone");
+        assert_eq!(fs::read(&path).unwrap(), b"saved");
     }
 
     #[test]
