@@ -488,6 +488,73 @@ fn an_argument_must_fit_its_role() {
 }
 
 #[test]
+fn event_arguments_are_linked_from_the_keyboard() {
+    let recovery = tempfile::tempdir().unwrap();
+    let mut harness = sample_harness(recovery.path());
+    // No event selected yet: Ctrl+K says what to do and changes nothing.
+    find_and_select(&mut harness, "Yoon Seo-hyun");
+    let before = harness.state().project().clone();
+    press(&mut harness, Modifiers::COMMAND, Key::K, 1);
+    assert_eq!(harness.state().project(), &before);
+    assert!(
+        harness
+            .state()
+            .status()
+            .unwrap()
+            .contains("Select an event")
+    );
+
+    find_and_select(&mut harness, "talks");
+    harness.get_by_label("Type").click();
+    harness.run();
+    harness.get_by_label("Contact:Meet").click();
+    harness.run();
+    press(&mut harness, Modifiers::COMMAND, Key::T, 1);
+    let Some(AnnotationRef::Event(event)) = harness.state().selected() else {
+        panic!("Ctrl+T creates and selects the event")
+    };
+    // A person and a place fill the first role that takes them (Entity); Ctrl+K again moves
+    // the place to the next one (Place); a date goes to Time; a facility finds Place taken.
+    for (needle, times) in [
+        ("Yoon Seo-hyun", 1),
+        ("London", 2),
+        ("Monday", 1),
+        ("Incheon International Airport", 1),
+    ] {
+        find_and_select(&mut harness, needle);
+        press(&mut harness, Modifiers::COMMAND, Key::K, times);
+    }
+    let status = harness.state().status().unwrap().to_owned();
+    assert!(status.contains("no role left for a FAC"), "{status}");
+    let d = doc(&harness);
+    let linked: Vec<(String, &str)> = d
+        .event(event)
+        .unwrap()
+        .arguments
+        .iter()
+        .map(|a| {
+            let ArgTarget::Entity(id) = a.target else {
+                panic!("an entity argument")
+            };
+            let entity = d.entity(id).unwrap();
+            (a.role.clone(), d.span_text(entity.span).unwrap())
+        })
+        .collect();
+    assert_eq!(
+        linked,
+        [
+            ("Entity".to_owned(), "Yoon Seo-hyun"),
+            ("Place".to_owned(), "London"),
+            ("Time".to_owned(), "Monday"),
+        ]
+    );
+    assert_eq!(
+        harness.state().selected(),
+        Some(AnnotationRef::Event(event))
+    );
+}
+
+#[test]
 fn the_export_dialog_shows_the_pre_flight_and_writes_the_files() {
     let recovery = tempfile::tempdir().unwrap();
     let mut harness = sample_harness(recovery.path());

@@ -34,6 +34,7 @@ pub enum Action {
     LabelAllInDocument,
     LabelAllInProject,
     CreateEvent,
+    AddArgument,
     NextDocument,
     PreviousDocument,
     ToggleDone,
@@ -92,7 +93,7 @@ macro_rules! keys {
 }
 
 impl Action {
-    pub const ALL: [Action; 34] = [
+    pub const ALL: [Action; 35] = [
         Action::NewProject,
         Action::OpenProject,
         Action::ImportArticles,
@@ -122,6 +123,7 @@ impl Action {
         Action::LabelAllInDocument,
         Action::LabelAllInProject,
         Action::CreateEvent,
+        Action::AddArgument,
         Action::NextDocument,
         Action::PreviousDocument,
         Action::ToggleDone,
@@ -160,6 +162,7 @@ impl Action {
             Action::LabelAllInDocument => "Label all occurrences in document",
             Action::LabelAllInProject => "Label all occurrences in project",
             Action::CreateEvent => "Create event from selection",
+            Action::AddArgument => "Add entity at selection as argument",
             Action::NextDocument => "Next document",
             Action::PreviousDocument => "Previous document",
             Action::ToggleDone => "Mark document done",
@@ -178,7 +181,7 @@ impl Action {
             PreAnnotateDocument | PreAnnotateAll | AttachDictionary | RemoveDictionary
             | AcceptAllSuggestions | RejectAllSuggestions | Accept | Reject | NextSuggestion
             | PreviousSuggestion | LabelAllInDocument | LabelAllInProject | CreateEvent
-            | NextDocument | PreviousDocument | ToggleDone => Menu::Annotate,
+            | AddArgument | NextDocument | PreviousDocument | ToggleDone => Menu::Annotate,
             Shortcuts => Menu::Help,
             Escape => return None,
         })
@@ -216,6 +219,7 @@ impl Action {
             LabelAllInDocument => keys!(ctrl(Key::L)),
             LabelAllInProject => keys!(ctrl_shift(Key::L)),
             CreateEvent => keys!(ctrl(Key::T)),
+            AddArgument => keys!(ctrl(Key::K)),
             NextDocument => keys!(ctrl(Key::PageDown)),
             PreviousDocument => keys!(ctrl(Key::PageUp)),
             ToggleDone => keys!(ctrl(Key::D)),

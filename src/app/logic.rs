@@ -10,8 +10,8 @@ use super::{Action, Modal, Pending, TagdeskApp, dialogs::Purpose};
 use crate::annotate::{Dictionary, suggestion_edit};
 use crate::formats::{import, project as project_file};
 use crate::model::{
-    ArgTarget, Argument, Edit, Entity, Event, EventId, History, Origin, Project, Schema, Span,
-    Status, plan_dictionary,
+    ArgTarget, Argument, Edit, Entity, Event, EventId, History, Origin, Project, Role, Schema,
+    Span, Status, plan_dictionary,
 };
 use crate::ui::{AnnotationRef, Request, selection};
 
@@ -704,6 +704,99 @@ impl TagdeskApp {
         }
     }
 
+    /// Ctrl+K: the entity at the text selection (or the caret) becomes an argument of the
+    /// selected event, or fills a pending pick. The role is the pick's, else the events
+    /// panel's when it takes the entity and has room, else the type's first such role; on an
+    /// entity that is already an argument, the next role that takes it. With the selection
+    /// moved from entity to entity, a whole event is linked without the mouse.
+    pub fn add_argument_at_selection(&mut self) {
+        let Some(doc) = self.project.documents().get(self.current) else {
+            return;
+        };
+        let (event, picked_role) = match (&self.pick, self.selected) {
+            (Some((event, role)), _) => (*event, Some(role.clone())),
+            (None, Some(AnnotationRef::Event(event))) => (event, None),
+            _ => {
+                self.report_error(
+                    "Select an event first (Ctrl+T makes one from the selection)".into(),
+                );
+                return;
+            }
+        };
+        let span = self.selected_span();
+        let head = self.view.selection.head;
+        let standing = || {
+            doc.entities()
+                .iter()
+                .filter(|e| e.status != Status::Rejected)
+        };
+        let entity = standing().find(|e| Some(e.span) == span).or_else(|| {
+            standing().find(|e| match span {
+                Some(s) => e.span.start <= s.start && s.end <= e.span.end,
+                None => e.span.start <= head && head < e.span.end,
+            })
+        });
+        let (Some(entity), Some(ev)) = (entity, doc.event(event)) else {
+            self.report_error("Put the caret or the selection on an entity first".into());
+            return;
+        };
+        let Some(event_type) = self.project.schema().event_type(&ev.event_type) else {
+            return;
+        };
+        let has_room = |role: &Role| {
+            let filled = ev.arguments.iter().filter(|a| a.role == role.name).count();
+            role.count.allows(filled + 1) && role.accepts(&entity.label)
+        };
+        // Already an argument: Ctrl+K again moves it to the type's next role that takes it.
+        let target = ArgTarget::Entity(entity.id);
+        if picked_role.is_none()
+            && let Some(at) = ev.arguments.iter().position(|a| a.target == target)
+        {
+            let roles = &event_type.roles;
+            let current = roles.iter().position(|r| r.name == ev.arguments[at].role);
+            let start = current.map_or(0, |i| i + 1);
+            let next = (0..roles.len())
+                .map(|k| &roles[(start + k) % roles.len()])
+                .filter(|r| Some(&r.name) != current.map(|i| &roles[i].name))
+                .find(|r| has_room(r));
+            let Some(next) = next else {
+                self.report_error(format!(
+                    "The {} fits no other role of {}",
+                    entity.label, ev.event_type
+                ));
+                return;
+            };
+            let mut changed = ev.clone();
+            changed.arguments[at].role = next.name.clone();
+            let message = format!("Now the {} of {}", next.name, ev.event_type);
+            let doc_id = doc.id().to_owned();
+            self.apply(Edit::ReplaceEvent {
+                doc: doc_id,
+                event: changed,
+            });
+            self.report(message);
+            return;
+        }
+        let panel_role = event_type
+            .role(&self.events_panel.new_role)
+            .filter(|r| has_room(r));
+        let role = picked_role.or_else(|| {
+            panel_role
+                .or_else(|| event_type.roles.iter().find(|r| has_room(r)))
+                .map(|r| r.name.clone())
+        });
+        let Some(role) = role else {
+            self.report_error(format!(
+                "{} has no role left for a {}",
+                ev.event_type, entity.label
+            ));
+            return;
+        };
+        self.pick = None;
+        let entity = entity.id;
+        self.add_argument(event, &role, entity);
+    }
+
     /// Adds an argument to an event, if its role takes that entity.
     pub fn add_argument(&mut self, event: EventId, role: &str, entity: crate::model::EntityId) {
         let Some(doc) = self.project.documents().get(self.current) else {
@@ -830,6 +923,7 @@ impl TagdeskApp {
                 };
                 self.create_event(&event_type);
             }
+            Action::AddArgument => self.add_argument_at_selection(),
             Action::NextDocument => self.open_document(self.current + 1),
             Action::PreviousDocument => self.open_document(self.current.saturating_sub(1)),
             Action::ToggleDone => {
