@@ -438,19 +438,25 @@ fn selection_count(text: &str, word: &str) -> usize {
     tagdesk::ui::selection::occurrences(&doc, word).len()
 }
 
-#[test]
-fn an_argument_must_fit_its_role() {
-    let recovery = tempfile::tempdir().unwrap();
-    let mut harness = sample_harness(recovery.path());
-    find_and_select(&mut harness, "talks");
+/// Selects "talks" and makes it a Contact:Meet event with Ctrl+T; the new event is selected.
+fn meeting_on_talks(harness: &mut Harness<'_, TagdeskApp>) -> tagdesk::model::EventId {
+    find_and_select(harness, "talks");
     harness.get_by_label("Type").click();
     harness.run();
     harness.get_by_label("Contact:Meet").click();
     harness.run();
-    press(&mut harness, Modifiers::COMMAND, Key::T, 1);
+    press(harness, Modifiers::COMMAND, Key::T, 1);
     let Some(AnnotationRef::Event(event)) = harness.state().selected() else {
         panic!("Ctrl+T creates and selects the event")
     };
+    event
+}
+
+#[test]
+fn an_argument_must_fit_its_role() {
+    let recovery = tempfile::tempdir().unwrap();
+    let mut harness = sample_harness(recovery.path());
+    let event = meeting_on_talks(&mut harness);
     let d = doc(&harness);
     let date = d.entities().iter().find(|e| e.label == "DATE").unwrap().id;
     let person = d.entities().iter().find(|e| e.label == "PER").unwrap().id;
@@ -504,15 +510,7 @@ fn event_arguments_are_linked_from_the_keyboard() {
             .contains("Select an event")
     );
 
-    find_and_select(&mut harness, "talks");
-    harness.get_by_label("Type").click();
-    harness.run();
-    harness.get_by_label("Contact:Meet").click();
-    harness.run();
-    press(&mut harness, Modifiers::COMMAND, Key::T, 1);
-    let Some(AnnotationRef::Event(event)) = harness.state().selected() else {
-        panic!("Ctrl+T creates and selects the event")
-    };
+    let event = meeting_on_talks(&mut harness);
     // A person and a place fill the first role that takes them (Entity); Ctrl+K again moves
     // the place to the next one (Place); a date goes to Time; a facility finds Place taken.
     for (needle, times) in [
