@@ -1105,3 +1105,50 @@ impl Names<'_, '_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cand(range: (usize, usize), rule: &'static str, score: f32, priority: u8) -> Candidate {
+        Candidate::new(range, "ORG", rule, score, priority)
+    }
+
+    #[test]
+    fn the_overlap_policy_ranks_priority_length_score_start_then_rule_order() {
+        let mut candidates = vec![
+            cand((1, 2), "inner", 0.9, 2),
+            cand((0, 3), "outer", 0.8, 2),
+            cand((4, 7), "long-weak", 0.9, 2),
+            cand((5, 6), "strong", 0.5, 3),
+            cand((8, 10), "low-score", 0.5, 2),
+            cand((9, 11), "high-score", 0.7, 2),
+            cand((12, 14), "earlier", 0.8, 2),
+            cand((13, 15), "later", 0.8, 2),
+            cand((16, 16), "empty", 1.0, 4),
+            cand((17, 18), "first-rule", 0.6, 2),
+            cand((17, 18), "second-rule", 0.6, 2),
+            cand((20, 21), "alone", 0.1, 1),
+        ];
+        resolve(&mut candidates, &mut ResolveBuffers::default());
+        let kept: Vec<_> = candidates.iter().map(|c| c.rule).collect();
+        assert_eq!(
+            kept,
+            [
+                "outer",
+                "strong",
+                "high-score",
+                "earlier",
+                "first-rule",
+                "alone"
+            ]
+        );
+        // The buffers carry nothing over to the next text.
+        let mut buffers = ResolveBuffers::default();
+        let mut first = vec![cand((0, 2), "a", 0.5, 2)];
+        resolve(&mut first, &mut buffers);
+        let mut second = vec![cand((1, 3), "b", 0.5, 2)];
+        resolve(&mut second, &mut buffers);
+        assert_eq!(second.iter().map(|c| c.rule).collect::<Vec<_>>(), ["b"]);
+    }
+}
