@@ -3,6 +3,9 @@
 //! `{"label": "ORG", "pattern": [{"lower": "nikkei"}, {"lower": "asia"}]}` (per token, `lower`
 //! compares case-insensitively, `text` exactly). Whitespace between tokens never matters.
 
+use std::path::Path;
+
+use anyhow::Context as _;
 use serde::Deserialize;
 
 use super::Doc;
@@ -57,6 +60,14 @@ impl Dictionary {
     /// Parses a JSONL dictionary; blank lines are skipped.
     pub fn from_jsonl(text: &str) -> Result<Self, DictionaryError> {
         Ok(Self::new(&Self::parse_jsonl(text)?))
+    }
+
+    /// Reads a JSONL dictionary file into the patterns a project keeps; errors name the file,
+    /// and the line when one is wrong.
+    pub fn read_patterns(path: &Path) -> anyhow::Result<Vec<DictionaryPattern>> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading dictionary {}", path.display()))?;
+        Self::parse_jsonl(&text).with_context(|| format!("dictionary {}", path.display()))
     }
 
     /// Reads a JSONL dictionary into the patterns a project keeps; errors name the line.

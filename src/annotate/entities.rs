@@ -749,10 +749,10 @@ fn datelines(doc: &Doc, out: &mut Vec<Candidate>) {
     }
 }
 
-/// What the name rules look at besides the tokens.
 /// The gazetteer match covering a token: its token range and label.
 type GazetteerSlot = Option<(usize, usize, &'static str)>;
 
+/// What the name rules look at besides the tokens.
 struct Names<'d, 't> {
     doc: &'d Doc<'t>,
     /// The gazetteer match covering each token.

@@ -20,7 +20,7 @@ pub use tokens::{Case, Gap, Sentence, Token, TokenKind, sentences, tokenize};
 use std::cell::RefCell;
 use std::mem;
 
-use crate::model::{Schema, Span};
+use crate::model::{DictionaryPattern, Schema, Span};
 use entities::{Candidate, NameBuffers, ResolveBuffers, WordFilter};
 use lexicon::{Lexicon, WordInfo, hash_word};
 
@@ -88,6 +88,17 @@ impl Engine {
         }
     }
 
+    /// The engine with a project's dictionary patterns, if it has any (an empty dictionary
+    /// would still cost a pass over every text).
+    pub fn with_patterns(patterns: &[DictionaryPattern]) -> Self {
+        let engine = Self::new();
+        if patterns.is_empty() {
+            engine
+        } else {
+            engine.with_dictionary(Dictionary::new(patterns))
+        }
+    }
+
     /// Attaches a project dictionary, whose patterns win over every built-in rule.
     pub fn with_dictionary(mut self, dictionary: Dictionary) -> Self {
         self.dictionary = Some(dictionary);
@@ -97,24 +108,29 @@ impl Engine {
     /// Proposes entities and events for `text`.
     pub fn annotate(&self, text: &str) -> Proposals {
         let mut buffers = DocBuffers::take();
-        let mut candidates: Vec<Candidate> = mem::take(&mut buffers.candidates);
-        let mut gazetteer: Vec<Candidate> = mem::take(&mut buffers.gazetteer);
-        let mut names = mem::take(&mut buffers.names);
-        let mut resolve_buffers = mem::take(&mut buffers.resolve);
+        let mut scratch = mem::take(&mut buffers.scratch);
+        let Scratch {
+            candidates,
+            gazetteer,
+            names,
+            resolve,
+        } = &mut scratch;
+        candidates.clear();
+        gazetteer.clear();
         let doc = Doc::new(text, &self.lexicon, buffers);
         if let Some(dictionary) = &self.dictionary {
-            dictionary.find(&doc, &mut candidates);
+            dictionary.find(&doc, candidates);
         }
-        entities::values(&doc, &mut candidates);
-        entities::credits(&doc, &mut candidates);
-        entities::gazetteer(&doc, &self.lexicon, &mut gazetteer);
-        entities::names(&doc, &gazetteer, &mut names, &mut candidates);
-        candidates.append(&mut gazetteer);
-        entities::resolve(&mut candidates, &mut resolve_buffers);
-        let mut kept = candidates;
-        entities::native_script(&doc, &mut kept);
-        let events = events::find(&doc, &self.lexicon, &self.roles, &kept);
-        let entities = kept
+        entities::values(&doc, candidates);
+        entities::credits(&doc, candidates);
+        entities::gazetteer(&doc, &self.lexicon, gazetteer);
+        entities::names(&doc, gazetteer, names, candidates);
+        candidates.append(gazetteer);
+        // From here on `candidates` holds the kept ones.
+        entities::resolve(candidates, resolve);
+        entities::native_script(&doc, candidates);
+        let events = events::find(&doc, &self.lexicon, &self.roles, candidates);
+        let entities = candidates
             .iter()
             .map(|c| ProposedEntity {
                 span: doc.span(c.start, c.end),
@@ -123,7 +139,7 @@ impl Engine {
                 score: c.score,
             })
             .collect();
-        doc.recycle(kept, gazetteer, names, resolve_buffers);
+        doc.recycle(scratch);
         Proposals { entities, events }
     }
 }
@@ -139,6 +155,12 @@ struct DocBuffers {
     infos: Vec<WordInfo>,
     sentences: Vec<Sentence>,
     lower_words: WordFilter,
+    scratch: Scratch,
+}
+
+/// The recognisers' buffers, which borrow nothing.
+#[derive(Default)]
+struct Scratch {
     candidates: Vec<Candidate>,
     gazetteer: Vec<Candidate>,
     names: NameBuffers,
@@ -239,25 +261,14 @@ impl<'t> Doc<'t> {
     }
 
     /// Hands the buffers back for the thread's next text, with those of the recognisers.
-    fn recycle(
-        self,
-        mut candidates: Vec<Candidate>,
-        mut gazetteer: Vec<Candidate>,
-        names: NameBuffers,
-        resolve: ResolveBuffers,
-    ) {
-        candidates.clear();
-        gazetteer.clear();
+    fn recycle(self, scratch: Scratch) {
         DocBuffers {
             tokens: self.tokens,
             words: emptied(self.words),
             infos: self.infos,
             sentences: self.sentences,
             lower_words: self.lower_words,
-            candidates,
-            gazetteer,
-            names,
-            resolve,
+            scratch,
         }
         .keep();
     }

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 use std::sync::{Arc, OnceLock};
 
-use crate::annotate::{Dictionary, Engine, Proposals};
+use crate::annotate::{Engine, Proposals};
 use crate::model::DictionaryPattern;
 
 /// The engine for one project dictionary, built on first use by whichever thread needs it
@@ -33,14 +33,8 @@ impl EngineSlot {
     }
 
     fn engine(&self) -> &Engine {
-        self.engine.get_or_init(|| {
-            let engine = Engine::new();
-            if self.dictionary.is_empty() {
-                engine
-            } else {
-                engine.with_dictionary(Dictionary::new(&self.dictionary))
-            }
-        })
+        self.engine
+            .get_or_init(|| Engine::with_patterns(&self.dictionary))
     }
 }
 

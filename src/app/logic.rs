@@ -3,8 +3,6 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use anyhow::Context as _;
-
 use super::jobs::{EngineSlot, Job};
 use super::{Action, Modal, Pending, TagdeskApp, dialogs::Purpose};
 use crate::annotate::{Dictionary, suggestion_edit};
@@ -159,12 +157,7 @@ impl TagdeskApp {
     /// adds the labels its patterns use and the schema lacks (as importing does). An error
     /// (a bad line, an unreadable file) is shown and changes nothing.
     pub fn attach_dictionary(&mut self, path: &Path) {
-        let read = std::fs::read_to_string(path)
-            .with_context(|| format!("reading {}", path.display()))
-            .and_then(|text| {
-                Dictionary::parse_jsonl(&text).with_context(|| format!("{}", path.display()))
-            });
-        let patterns = match read {
+        let patterns = match Dictionary::read_patterns(path) {
             Ok(patterns) if patterns.is_empty() => {
                 self.modal = Some(Modal::Error(format!(
                     "The dictionary was not attached: {} has no patterns.",

@@ -12,15 +12,10 @@ use crate::formats::{import, project as project_file};
 use crate::model::Edit;
 
 fn engine(dictionary: Option<&Path>) -> Result<Engine> {
-    let engine = Engine::new();
-    let Some(path) = dictionary else {
-        return Ok(engine);
-    };
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("reading dictionary {}", path.display()))?;
-    let dictionary =
-        Dictionary::from_jsonl(&text).with_context(|| format!("dictionary {}", path.display()))?;
-    Ok(engine.with_dictionary(dictionary))
+    Ok(match dictionary {
+        Some(path) => Engine::with_patterns(&Dictionary::read_patterns(path)?),
+        None => Engine::new(),
+    })
 }
 
 /// Adds the engine's proposals to a project's documents (all, or those named) as suggestions,
@@ -44,14 +39,15 @@ pub fn annotate(
     // A dictionary file given for this run overrides the project's own.
     let engine = match dictionary {
         Some(_) => engine(dictionary)?,
-        None if project.dictionary().is_empty() => Engine::new(),
         None => {
-            writeln!(
-                out,
-                "using the project dictionary ({} pattern(s))",
-                project.dictionary().len()
-            )?;
-            Engine::new().with_dictionary(Dictionary::new(project.dictionary()))
+            if !project.dictionary().is_empty() {
+                writeln!(
+                    out,
+                    "using the project dictionary ({} pattern(s))",
+                    project.dictionary().len()
+                )?;
+            }
+            Engine::with_patterns(project.dictionary())
         }
     };
     let mut edits = Vec::new();

@@ -53,10 +53,7 @@ pub fn dictionary(path: &Path, request: Request<'_>, out: &mut dyn Write) -> Res
             )?;
         }
         Request::Attach { file, add_labels } => {
-            let text = std::fs::read_to_string(file)
-                .with_context(|| format!("reading dictionary {}", file.display()))?;
-            let patterns = Dictionary::parse_jsonl(&text)
-                .with_context(|| format!("dictionary {}", file.display()))?;
+            let patterns = Dictionary::read_patterns(file)?;
             if patterns.is_empty() {
                 bail!(
                     "dictionary {} has no patterns; to remove the project's dictionary, use --clear",
