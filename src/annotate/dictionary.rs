@@ -139,6 +139,11 @@ impl Dictionary {
         self.patterns.is_empty()
     }
 
+    /// The labels the patterns give, with repeats.
+    pub(crate) fn labels(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.patterns.iter().map(|p| p.label)
+    }
+
     /// Adds a candidate for every match, longest pattern first at each token.
     pub(crate) fn find(&self, doc: &Doc, out: &mut Vec<Candidate>) {
         let mut lower = String::new();

@@ -918,7 +918,7 @@ impl WordFilter {
         }
     }
 
-    fn contains(&self, hash: u64) -> bool {
+    pub(crate) fn contains(&self, hash: u64) -> bool {
         Self::probes(hash)
             .iter()
             .all(|&bit| self.0[bit / 64] & (1 << (bit % 64)) != 0)
@@ -926,7 +926,7 @@ impl WordFilter {
 }
 
 /// [`hash_word`] of the word in lower case, without allocating for short ASCII words.
-fn lower_hash(word: &str) -> u64 {
+pub(crate) fn lower_hash(word: &str) -> u64 {
     let mut buf = [0; 32];
     match buf.get_mut(..word.len()) {
         Some(lower) if word.is_ascii() => {

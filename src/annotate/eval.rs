@@ -21,6 +21,7 @@ use std::fmt;
 
 use serde::Deserialize;
 
+use super::learn::Model;
 use super::{Engine, Proposals};
 use crate::model::Span;
 
@@ -155,6 +156,29 @@ pub struct Report {
 }
 
 impl Report {
+    /// Adds another evaluation's counts to this one's.
+    pub fn add(&mut self, other: &Report) {
+        self.documents += other.documents;
+        self.words += other.words;
+        for (mine, theirs) in [
+            (&mut self.exact, &other.exact),
+            (&mut self.partial, &other.partial),
+        ] {
+            for (label, counts) in theirs {
+                mine.entry(label.clone()).or_default().add(*counts);
+            }
+        }
+        self.trigger_identification
+            .add(other.trigger_identification);
+        self.trigger_classification
+            .add(other.trigger_classification);
+        self.argument_identification
+            .add(other.argument_identification);
+        self.argument_classification
+            .add(other.argument_classification);
+        self.gold_events += other.gold_events;
+    }
+
     pub fn micro_exact(&self) -> Counts {
         micro(&self.exact)
     }
@@ -171,13 +195,23 @@ fn micro(per_label: &BTreeMap<String, Counts>) -> Counts {
 
 /// Runs `engine` on every document and scores it.
 pub fn evaluate(engine: &Engine, docs: &[GoldDoc], options: &EvalOptions) -> Report {
+    evaluate_with(engine, engine.model(), docs, options)
+}
+
+/// Runs `engine` with `model` (`None`: the rules alone) on every document and scores it.
+pub fn evaluate_with(
+    engine: &Engine,
+    model: Option<&Model>,
+    docs: &[GoldDoc],
+    options: &EvalOptions,
+) -> Report {
     let mut report = Report {
         documents: docs.len(),
         ..Report::default()
     };
     for doc in docs {
         report.words += doc.text.split_whitespace().count();
-        let proposals = engine.annotate(&doc.text);
+        let proposals = engine.annotate_with(&doc.text, model);
         score_entities(doc, &proposals, options, &mut report);
         score_events(doc, &proposals, &mut report);
     }

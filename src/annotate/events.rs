@@ -42,6 +42,12 @@ impl RoleTable {
     }
 }
 
+impl RoleTable {
+    pub(crate) fn knows(&self, event_type: &str) -> bool {
+        self.types.contains_key(event_type)
+    }
+}
+
 impl Roles {
     /// The role named `role`, if it accepts `label`.
     fn accepts(&self, role: &str, label: &str) -> bool {
@@ -203,24 +209,26 @@ fn prep_of(doc: &Doc, start: usize) -> u32 {
     k.checked_sub(1).map_or(0, |p| prep::of(doc.word(p)))
 }
 
-/// Events of `doc`, with arguments pointing into `entities` (the resolved candidates).
-pub(crate) fn find<'t>(
-    doc: &Doc<'t>,
+/// A trigger over tokens `[start, end)`, from the lexicon or from a project's model.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct TriggerHit {
+    pub start: usize,
+    pub end: usize,
+    pub event_type: &'static str,
+    /// Nouns take their participants with a preposition (`talks with X`).
+    pub noun: bool,
+    pub rule: &'static str,
+    pub score: f32,
+}
+
+/// The triggers the lexicon finds in `doc` and the context filters keep, sorted by start.
+pub(crate) fn rule_triggers(
+    doc: &Doc,
     lexicon: &Lexicon,
-    table: &RoleTable,
     entities: &[Candidate],
-) -> Vec<ProposedEvent> {
-    let no_roles = Roles::default();
-    let mut events = Vec::new();
-    // The entity covering token `i`, if any (entities are sorted and do not overlap).
-    let entity_at = |i: usize| {
-        let n = entities.partition_point(|e| e.end <= i);
-        entities.get(n).filter(|e| e.start <= i)
-    };
-    // The current sentence's entities, gathered when it has a trigger, and which of them an
-    // event's arguments use: one allocation each for the whole text.
+) -> Vec<TriggerHit> {
+    let mut hits = Vec::new();
     let mut mentions: Vec<Mention> = Vec::new();
-    let mut used: Vec<bool> = Vec::new();
     for sentence in &doc.sentences {
         let range = sentence.tokens.clone();
         let mut gathered = false;
@@ -230,7 +238,7 @@ pub(crate) fn find<'t>(
             let trigger_ok = info.triggers != 0
                 && doc.tokens[i].kind == TokenKind::Word
                 && doc.tokens[i].case != Case::Upper
-                && entity_at(i).is_none_or(|e| e.label == "EVENT");
+                && entity_at(entities, i).is_none_or(|e| e.label == "EVENT");
             let matched = trigger_ok
                 .then(|| {
                     lexicon.triggers[usize::from(info.triggers) - 1]
@@ -248,23 +256,68 @@ pub(crate) fn find<'t>(
                 gathered = true;
             }
             if keeps(doc, i, trigger, &mentions) {
-                let roles = table.types.get(trigger.event_type).unwrap_or(&no_roles);
-                used.clear();
-                used.resize(mentions.len(), false);
-                let arguments = arguments(doc, roles, trigger, (i, end), &mentions, &mut used);
-                events.push(ProposedEvent {
-                    trigger: doc.span(i, end),
+                hits.push(TriggerHit {
+                    start: i,
+                    end,
                     event_type: trigger.event_type,
+                    noun: trigger.noun,
                     rule: if trigger.noun {
                         "trigger-noun"
                     } else {
                         "trigger"
                     },
                     score: trigger.score,
-                    arguments,
                 });
             }
             i = end;
+        }
+    }
+    hits
+}
+
+/// The entity covering token `i`, if any (`entities` are sorted and do not overlap).
+fn entity_at(entities: &[Candidate], i: usize) -> Option<&Candidate> {
+    let n = entities.partition_point(|e| e.end <= i);
+    entities.get(n).filter(|e| e.start <= i)
+}
+
+/// One event per trigger (`triggers` sorted by start), its arguments linked to the
+/// `entities` of its sentence and pointing into them.
+pub(crate) fn link(
+    doc: &Doc,
+    table: &RoleTable,
+    entities: &[Candidate],
+    triggers: &[TriggerHit],
+) -> Vec<ProposedEvent> {
+    let no_roles = Roles::default();
+    let mut events = Vec::with_capacity(triggers.len());
+    // The current sentence's entities and which of them an event's arguments use: one
+    // allocation each for the whole text.
+    let mut mentions: Vec<Mention> = Vec::new();
+    let mut used: Vec<bool> = Vec::new();
+    let mut next = 0;
+    for sentence in &doc.sentences {
+        let range = sentence.tokens.clone();
+        let first = next;
+        while next < triggers.len() && triggers[next].start < range.end {
+            next += 1;
+        }
+        if first == next {
+            continue;
+        }
+        gather(doc, entities, range, &mut mentions);
+        for hit in &triggers[first..next] {
+            let roles = table.types.get(hit.event_type).unwrap_or(&no_roles);
+            used.clear();
+            used.resize(mentions.len(), false);
+            let arguments = arguments(doc, roles, hit, &mentions, &mut used);
+            events.push(ProposedEvent {
+                trigger: doc.span(hit.start, hit.end),
+                event_type: hit.event_type,
+                rule: hit.rule,
+                score: hit.score,
+                arguments,
+            });
         }
     }
     events
@@ -346,11 +399,11 @@ fn keeps(doc: &Doc, i: usize, trigger: &Trigger, mentions: &[Mention]) -> bool {
 fn arguments(
     doc: &Doc,
     roles: &Roles,
-    trigger: &Trigger,
-    (start, end): (usize, usize),
+    trigger: &TriggerHit,
     mentions: &[Mention],
     used: &mut [bool],
 ) -> Vec<ProposedArgument> {
+    let (start, end) = (trigger.start, trigger.end);
     let event_type = trigger.event_type;
     let mut args: Vec<ProposedArgument> = Vec::new();
     let mut push = |role: &'static str, m: usize, used: &mut [bool]| {

@@ -102,6 +102,20 @@ pub(crate) enum Label {
 }
 
 impl Label {
+    pub(crate) const ALL: [Label; 11] = [
+        Label::Per,
+        Label::Org,
+        Label::Gpe,
+        Label::Loc,
+        Label::Fac,
+        Label::Norp,
+        Label::Event,
+        Label::Date,
+        Label::Time,
+        Label::Money,
+        Label::Percent,
+    ];
+
     pub(crate) fn as_str(self) -> &'static str {
         match self {
             Label::Per => "PER",

@@ -8,21 +8,25 @@ mod dictionary;
 mod entities;
 pub mod eval;
 mod events;
+pub mod learn;
 mod lexicon;
 pub mod markup;
 mod suggest;
 mod tokens;
 
 pub use dictionary::{Dictionary, DictionaryError};
-pub use suggest::{ENGINE_NAME, suggestion_edit};
+pub use suggest::{ENGINE_NAME, is_untouched, refresh_edit, suggestion_edit};
 pub use tokens::{Case, Gap, Sentence, Token, TokenKind, sentences, tokenize};
 
 use std::cell::RefCell;
 use std::mem;
+use std::sync::Arc;
 
 use crate::model::{DictionaryPattern, Schema, Span};
 use entities::{Candidate, NameBuffers, ResolveBuffers, WordFilter};
-use lexicon::{Lexicon, WordInfo, hash_word};
+use events::TriggerHit;
+use learn::Model;
+use lexicon::{Lexicon, Trigger, WordInfo, hash_word};
 
 /// A proposed entity.
 #[derive(Clone, Debug, PartialEq)]
@@ -65,11 +69,23 @@ pub struct Proposals {
 }
 
 /// The pre-annotation engine. Built once (lexicons and automata are compiled here), then
-/// shared: it is `Send + Sync` and [`Engine::annotate`] takes `&self`.
+/// shared: it is `Send + Sync` and [`Engine::annotate`] takes `&self`. With a project's
+/// [`Model`] attached ([`Engine::with_model`]) it proposes what the model learned.
 pub struct Engine {
     lexicon: Lexicon,
     roles: events::RoleTable,
     dictionary: Option<Dictionary>,
+    model: Option<Arc<Model>>,
+}
+
+/// What the rules make of one text, for the learner: the prepared text, the kept entities
+/// (sorted by start, non-overlapping), every gazetteer name seen (when asked for), and the
+/// kept triggers; all over token indices.
+pub(crate) struct Analysis<'a, 't> {
+    pub doc: &'a Doc<'t>,
+    pub entities: &'a [Candidate],
+    pub gazetteer: &'a [Candidate],
+    pub triggers: &'a [TriggerHit],
 }
 
 impl Default for Engine {
@@ -85,6 +101,7 @@ impl Engine {
             lexicon: Lexicon::new(),
             roles: events::RoleTable::new(&Schema::news()),
             dictionary: None,
+            model: None,
         }
     }
 
@@ -105,42 +122,108 @@ impl Engine {
         self
     }
 
-    /// Proposes entities and events for `text`.
+    /// Attaches a project's model (see [`learn`]); an empty model changes nothing.
+    pub fn with_model(mut self, model: Arc<Model>) -> Self {
+        self.model = (!model.is_empty()).then_some(model);
+        self
+    }
+
+    /// The attached model, if any.
+    pub fn model(&self) -> Option<&Model> {
+        self.model.as_deref()
+    }
+
+    /// Proposes entities and events for `text`, with the attached model if there is one.
     pub fn annotate(&self, text: &str) -> Proposals {
+        self.annotate_with(text, self.model.as_deref())
+    }
+
+    /// Proposes entities and events for `text` with `model` instead of the attached one
+    /// (`None`: the rules alone).
+    pub fn annotate_with(&self, text: &str, model: Option<&Model>) -> Proposals {
+        match model.filter(|m| !m.is_empty()) {
+            Some(model) => self.analyse(text, true, |analysis| model.propose(self, &analysis)),
+            None => self.analyse(text, false, |analysis| {
+                let events = events::link(
+                    analysis.doc,
+                    &self.roles,
+                    analysis.entities,
+                    analysis.triggers,
+                );
+                let entities = analysis
+                    .entities
+                    .iter()
+                    .map(|c| ProposedEntity {
+                        span: analysis.doc.span(c.start, c.end),
+                        label: c.label,
+                        rule: c.rule,
+                        score: c.score,
+                    })
+                    .collect();
+                Proposals { entities, events }
+            }),
+        }
+    }
+
+    /// Whether the rules (or the dictionary) can propose `label`.
+    pub(crate) fn knows_label(&self, label: &str) -> bool {
+        lexicon::Label::ALL.iter().any(|l| l.as_str() == label)
+            || self
+                .dictionary
+                .as_ref()
+                .is_some_and(|d| d.labels().any(|l| l == label))
+    }
+
+    /// Whether the argument linker knows the roles of `event_type`.
+    pub(crate) fn knows_event_type(&self, event_type: &str) -> bool {
+        self.roles.knows(event_type)
+    }
+
+    /// Runs the rules on `text` and hands what they found to `f`; with `gazetteer`, every
+    /// gazetteer name seen is kept for it too.
+    pub(crate) fn analyse<R>(
+        &self,
+        text: &str,
+        gazetteer: bool,
+        f: impl FnOnce(Analysis) -> R,
+    ) -> R {
         let mut buffers = DocBuffers::take();
         let mut scratch = mem::take(&mut buffers.scratch);
         let Scratch {
             candidates,
-            gazetteer,
+            gazetteer: names_found,
+            gazetteer_seen,
             names,
             resolve,
         } = &mut scratch;
         candidates.clear();
-        gazetteer.clear();
+        names_found.clear();
+        gazetteer_seen.clear();
         let doc = Doc::new(text, &self.lexicon, buffers);
         if let Some(dictionary) = &self.dictionary {
             dictionary.find(&doc, candidates);
         }
         entities::values(&doc, candidates);
         entities::credits(&doc, candidates);
-        entities::gazetteer(&doc, &self.lexicon, gazetteer);
-        entities::names(&doc, gazetteer, names, candidates);
-        candidates.append(gazetteer);
+        entities::gazetteer(&doc, &self.lexicon, names_found);
+        if gazetteer {
+            gazetteer_seen.extend_from_slice(names_found);
+            gazetteer_seen.sort_by_key(|c| c.start);
+        }
+        entities::names(&doc, names_found, names, candidates);
+        candidates.append(names_found);
         // From here on `candidates` holds the kept ones.
         entities::resolve(candidates, resolve);
         entities::native_script(&doc, candidates);
-        let events = events::find(&doc, &self.lexicon, &self.roles, candidates);
-        let entities = candidates
-            .iter()
-            .map(|c| ProposedEntity {
-                span: doc.span(c.start, c.end),
-                label: c.label,
-                rule: c.rule,
-                score: c.score,
-            })
-            .collect();
+        let triggers = events::rule_triggers(&doc, &self.lexicon, candidates);
+        let result = f(Analysis {
+            doc: &doc,
+            entities: candidates,
+            gazetteer: gazetteer_seen,
+            triggers: &triggers,
+        });
         doc.recycle(scratch);
-        Proposals { entities, events }
+        result
     }
 }
 
@@ -163,6 +246,8 @@ struct DocBuffers {
 struct Scratch {
     candidates: Vec<Candidate>,
     gazetteer: Vec<Candidate>,
+    /// A copy of the gazetteer's names for the learner, which `gazetteer` gives away.
+    gazetteer_seen: Vec<Candidate>,
     names: NameBuffers,
     resolve: ResolveBuffers,
 }
@@ -271,6 +356,19 @@ impl<'t> Doc<'t> {
             scratch,
         }
         .keep();
+    }
+
+    /// The trigger lexicon's entries starting at token `i`.
+    fn trigger_entries(&self, i: usize) -> &'t [Trigger] {
+        match self.infos.get(i).map(|info| info.triggers) {
+            Some(t) if t != 0 => &self.lexicon.triggers[usize::from(t) - 1],
+            _ => &[],
+        }
+    }
+
+    /// Whether the document uses `word` in lower case somewhere (a filter: rarely a false yes).
+    fn has_lower_form(&self, word: &str) -> bool {
+        self.lower_words.contains(entities::lower_hash(word))
     }
 
     /// What the lexicon says of any word.

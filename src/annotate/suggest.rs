@@ -13,24 +13,120 @@
 //!   it, or to an existing, not rejected entity with the same span and label, and is dropped
 //!   when neither exists.
 //!
-//! Other existing annotations are never changed.
+//! Other existing annotations are never changed, with one exception, [`refresh_edit`]: in a
+//! document nobody has reviewed yet, a project's model replaces the suggestions it supersedes.
 
 use crate::model::{
     ArgTarget, Argument, Document, Edit, Entity, EntityId, Event, Origin, Schema, Span, Status,
 };
 
+use super::learn::{MODEL_ENGINE_NAME, MODEL_RULE};
 use super::{Proposals, dictionary};
 
-/// The engine name recorded in [`Origin::Auto`].
+/// The engine name recorded in [`Origin::Auto`] for the rules' suggestions.
 pub const ENGINE_NAME: &str = "tagdesk-rules";
+
+/// The engine name of a proposal made by `rule`: the model's or the rules'.
+fn engine_name(rule: &str) -> &'static str {
+    if rule == MODEL_RULE {
+        MODEL_ENGINE_NAME
+    } else {
+        ENGINE_NAME
+    }
+}
+
+/// Whether `origin` is a suggestion of tagdesk's own pre-annotation (rules or model).
+fn is_ours(origin: &Origin) -> bool {
+    matches!(origin, Origin::Auto { engine, .. } if engine == ENGINE_NAME || engine == MODEL_ENGINE_NAME)
+}
+
+/// Whether nobody has reviewed anything in `doc`: not marked done, and every annotation in it
+/// is still a suggestion.
+pub fn is_untouched(doc: &Document) -> bool {
+    !doc.is_done()
+        && doc.entities().iter().all(|e| e.status == Status::Suggested)
+        && doc.events().iter().all(|e| e.status == Status::Suggested)
+        && doc
+            .relations()
+            .iter()
+            .all(|r| r.status == Status::Suggested)
+}
 
 /// One [`Edit::Batch`] adding `proposals` to `doc` as suggestions (see the module docs for
 /// what is skipped). Labels and event types must exist in the project's schema: filter with
 /// [`Proposals::fit_schema`] first. Lookups go through span-sorted indexes, so a long document
 /// with tens of thousands of annotations is handled in milliseconds.
 pub fn suggestion_edit(doc: &Document, proposals: &Proposals) -> Edit {
+    additions(doc, proposals, &Replaced::default())
+}
+
+/// For a document nobody has reviewed ([`is_untouched`]): one edit that removes the
+/// suggestions of tagdesk's pre-annotation and adds `proposals` in their place, so a model's
+/// proposals replace the rules' (undo restores them). Suggestions from elsewhere (an import)
+/// and what a relation or another event uses stay. Any other document gets
+/// [`suggestion_edit`].
+pub fn refresh_edit(doc: &Document, proposals: &Proposals) -> Edit {
+    if !is_untouched(doc) {
+        return suggestion_edit(doc, proposals);
+    }
+    let mut replaced = Replaced::default();
+    replaced.events = doc
+        .events()
+        .iter()
+        .filter(|e| is_ours(&e.origin))
+        .map(|e| e.id)
+        .collect();
+    let used_elsewhere = |id: EntityId| {
+        doc.relations().iter().any(|r| r.from == id || r.to == id)
+            || doc.events().iter().any(|e| {
+                replaced.events.binary_search(&e.id).is_err()
+                    && e.arguments
+                        .iter()
+                        .any(|a| a.target == ArgTarget::Entity(id))
+            })
+    };
+    replaced.entities = doc
+        .entities()
+        .iter()
+        .filter(|e| is_ours(&e.origin) && !used_elsewhere(e.id))
+        .map(|e| e.id)
+        .collect();
+    let added = additions(doc, proposals, &replaced);
     let doc_id = doc.id().to_owned();
-    let entities = SpanIndex::new(doc.entities().iter().map(|e| (e.span, e)));
+    let mut edits = Vec::new();
+    if !replaced.events.is_empty() {
+        edits.push(Edit::RemoveEvents {
+            doc: doc_id.clone(),
+            ids: replaced.events,
+        });
+    }
+    if !replaced.entities.is_empty() {
+        edits.push(Edit::RemoveEntities {
+            doc: doc_id,
+            ids: replaced.entities,
+        });
+    }
+    if let Edit::Batch(more) = added {
+        edits.extend(more);
+    }
+    Edit::Batch(edits)
+}
+
+/// Annotations that an edit removes, sorted, so that the additions ignore them.
+#[derive(Default)]
+struct Replaced {
+    entities: Vec<EntityId>,
+    events: Vec<crate::model::EventId>,
+}
+
+fn additions(doc: &Document, proposals: &Proposals, replaced: &Replaced) -> Edit {
+    let doc_id = doc.id().to_owned();
+    let entities = SpanIndex::new(
+        doc.entities()
+            .iter()
+            .filter(|e| replaced.entities.binary_search(&e.id).is_err())
+            .map(|e| (e.span, e)),
+    );
     let mut next_entity = doc.next_entity_id().0;
     let mut ids: Vec<Option<EntityId>> = Vec::with_capacity(proposals.entities.len());
     let mut new_entities = Vec::new();
@@ -65,14 +161,19 @@ pub fn suggestion_edit(doc: &Document, proposals: &Proposals) -> Edit {
             span: proposed.span,
             label: proposed.label.to_owned(),
             origin: Origin::Auto {
-                engine: ENGINE_NAME.to_owned(),
+                engine: engine_name(proposed.rule).to_owned(),
                 rule: proposed.rule.to_owned(),
                 score: proposed.score,
             },
             status: Status::Suggested,
         });
     }
-    let events = SpanIndex::new(doc.events().iter().map(|e| (e.trigger, e)));
+    let events = SpanIndex::new(
+        doc.events()
+            .iter()
+            .filter(|e| replaced.events.binary_search(&e.id).is_err())
+            .map(|e| (e.trigger, e)),
+    );
     let mut next_event = doc.next_event_id().0;
     let mut new_events = Vec::new();
     for proposed in &proposals.events {
@@ -100,7 +201,7 @@ pub fn suggestion_edit(doc: &Document, proposals: &Proposals) -> Edit {
             trigger: proposed.trigger,
             arguments,
             origin: Origin::Auto {
-                engine: ENGINE_NAME.to_owned(),
+                engine: engine_name(proposed.rule).to_owned(),
                 rule: proposed.rule.to_owned(),
                 score: proposed.score,
             },
@@ -113,7 +214,11 @@ pub fn suggestion_edit(doc: &Document, proposals: &Proposals) -> Edit {
         superseded.sort_unstable();
         superseded.dedup();
         // Suggested events lose the arguments that pointed to a replaced suggestion.
-        for event in doc.events() {
+        let kept_events = doc
+            .events()
+            .iter()
+            .filter(|e| replaced.events.binary_search(&e.id).is_err());
+        for event in kept_events {
             let points_to_replaced = |a: &Argument| matches!(a.target, ArgTarget::Entity(id) if superseded.binary_search(&id).is_ok());
             if event.arguments.iter().any(points_to_replaced) {
                 let mut event = event.clone();
@@ -147,7 +252,7 @@ pub fn suggestion_edit(doc: &Document, proposals: &Proposals) -> Edit {
 /// Whether a dictionary proposal may replace `entity`: a suggestion of this engine that nobody
 /// reviewed, which no relation and only suggested events use.
 fn is_replaceable(doc: &Document, entity: &Entity) -> bool {
-    let ours = matches!(&entity.origin, Origin::Auto { engine, .. } if engine == ENGINE_NAME);
+    let ours = is_ours(&entity.origin);
     let used_by_reviewed = doc.events().iter().any(|e| {
         e.status != Status::Suggested
             && e.arguments

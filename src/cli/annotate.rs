@@ -11,7 +11,7 @@ use crate::annotate::{Dictionary, Engine, suggestion_edit};
 use crate::formats::{import, project as project_file};
 use crate::model::Edit;
 
-fn engine(dictionary: Option<&Path>) -> Result<Engine> {
+pub(super) fn engine(dictionary: Option<&Path>) -> Result<Engine> {
     Ok(match dictionary {
         Some(path) => Engine::with_patterns(&Dictionary::read_patterns(path)?),
         None => Engine::new(),

@@ -3,6 +3,7 @@
 mod annotate;
 mod dictionary;
 mod exchange;
+mod learn;
 mod project;
 
 use std::io::Write;
@@ -98,6 +99,9 @@ pub enum Command {
         #[arg(long)]
         dictionary: Option<PathBuf>,
     },
+    /// F1 of a model trained on the first k documents of a gold file, for each k, next to the
+    /// rules alone; with training time and words/s, so the curve is reproducible
+    LearningCurve(learn::CurveArgs),
     /// Score the engine against gold JSONL files (together): P/R/F1 per label, events
     Eval {
         #[arg(required = true)]
@@ -166,6 +170,7 @@ pub fn run(command: Command, out: &mut dyn Write) -> Result<()> {
             format: AnnotateFormat::Jsonl,
             dictionary,
         } => annotate::annotate_files(&files, dictionary.as_deref(), out),
+        Command::LearningCurve(args) => learn::learning_curve(&args, out),
         Command::Eval {
             gold,
             coarse,

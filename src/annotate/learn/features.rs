@@ -1,0 +1,352 @@
+//! What the learner sees of each token: hashed features over the word, its neighbours, the
+//! lexicon, and the rule engine's own reading (its entity, gazetteer and trigger proposals at
+//! the token), so that a model learns how a project's labels relate to the rules' labels.
+//!
+//! A feature is a `u64`: a template number mixed with a value (a word's hash, a label's hash).
+//! The same text, rules and lexicon always give the same features, on every machine.
+
+use crate::annotate::Doc;
+use crate::annotate::entities::Candidate;
+use crate::annotate::events::TriggerHit;
+use crate::annotate::lexicon::hash_word;
+use crate::annotate::tokens::{Case, Gap, TokenKind};
+
+/// Feature templates; each value is mixed with the template so that templates never collide.
+mod template {
+    pub const BIAS: u64 = 1;
+    pub const WORD: u64 = 2;
+    pub const LOWER: u64 = 3;
+    pub const SHAPE: u64 = 4;
+    /// Prefixes of 1-3 chars and suffixes of 1-4 chars of the lower-case word.
+    pub const AFFIX: u64 = 5;
+    pub const LOWER_PREV: u64 = 6;
+    pub const LOWER_NEXT: u64 = 7;
+    pub const LOWER_PREV2: u64 = 8;
+    pub const LOWER_NEXT2: u64 = 9;
+    pub const SHAPE_PREV: u64 = 10;
+    pub const SHAPE_NEXT: u64 = 11;
+    pub const BIGRAM_PREV: u64 = 12;
+    pub const BIGRAM_NEXT: u64 = 13;
+    pub const SHAPES_AROUND: u64 = 14;
+    /// One per lexicon flag of the word, and of the previous word.
+    pub const FLAG: u64 = 15;
+    pub const FLAG_PREV: u64 = 16;
+    pub const HEAD: u64 = 17;
+    /// The rules' entity at the token: `B-GPE`, `I-GPE`, or none.
+    pub const RULE: u64 = 18;
+    /// The same with the rule's name (`gazetteer:countries`, `title`).
+    pub const RULE_NAME: u64 = 19;
+    pub const RULE_PREV: u64 = 20;
+    pub const RULE_NEXT: u64 = 21;
+    pub const RULE_SHAPE: u64 = 22;
+    pub const RULE_LOWER: u64 = 23;
+    /// A gazetteer name at the token, whether or not the rules kept it.
+    pub const GAZETTEER: u64 = 24;
+    /// Sentence-initial, with the token's case.
+    pub const FIRST: u64 = 25;
+    /// A capitalised word whose lower-case form the document also uses (`The`, `Shares`).
+    pub const LOWER_SEEN: u64 = 26;
+    pub const KIND: u64 = 27;
+    /// A line break before the token (headlines, captions, bylines), with its case.
+    pub const GAP: u64 = 28;
+    /// The event types the trigger lexicon lists for the word.
+    pub const TRIGGER_LEXICON: u64 = 29;
+    /// The rules' kept trigger at the token, with its position.
+    pub const TRIGGER_RULE: u64 = 30;
+    pub const TRIGGER_RULE_PREV: u64 = 31;
+}
+
+/// Sentinel values of neighbours past the sentence's edges.
+const BEFORE: u64 = 0x5eed_0001;
+const AFTER: u64 = 0x5eed_0002;
+
+/// splitmix64's finaliser over a template and a value: one multiply-xorshift chain, well
+/// spread, so that features index an open-addressing table directly.
+#[inline]
+pub(crate) fn mix(template: u64, value: u64) -> u64 {
+    let mut z = value ^ template.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+#[inline]
+fn mix2(template: u64, a: u64, b: u64) -> u64 {
+    mix(
+        template,
+        a ^ b.rotate_left(23).wrapping_mul(0x2545_f491_4f6c_dd1d),
+    )
+}
+
+/// A label with its place in the span: `B-` (first token) or `I-`.
+fn positioned(label: &str, first: bool) -> u64 {
+    hash_word(label.as_bytes()) ^ if first { 0xb } else { 0x1 }
+}
+
+/// The feature of a token inside the rules' entity labelled `label` (`first`: its first token).
+pub(crate) fn rule_feature(label: &str, first: bool) -> u64 {
+    mix(template::RULE, positioned(label, first))
+}
+
+/// The feature of a token at the rules' trigger of `event_type`.
+pub(crate) fn trigger_feature(event_type: &str, first: bool) -> u64 {
+    mix(template::TRIGGER_RULE, positioned(event_type, first))
+}
+
+/// Per-token values computed once and shared by the token's and its neighbours' features.
+#[derive(Clone, Copy, Default)]
+struct Keys {
+    word: u64,
+    lower: u64,
+    shape: u64,
+    /// The rules' entity at the token, positioned; 0 for none.
+    rule: u64,
+    rule_name: u64,
+    gazetteer: u64,
+    trigger_rule: u64,
+}
+
+/// The features of every token of a document, flat: token `i` has
+/// `values[starts[i]..starts[i + 1]]`.
+#[derive(Default)]
+pub(crate) struct Features {
+    pub values: Vec<u64>,
+    pub starts: Vec<u32>,
+    keys: Vec<Keys>,
+    lower: String,
+}
+
+impl Features {
+    pub(crate) fn token(&self, i: usize) -> &[u64] {
+        &self.values[self.starts[i] as usize..self.starts[i + 1] as usize]
+    }
+
+    /// Computes the features of `doc`'s tokens, given the rules' kept entities, the gazetteer
+    /// names they saw, and the triggers they kept (each sorted by start).
+    pub(crate) fn extract(
+        &mut self,
+        doc: &Doc,
+        entities: &[Candidate],
+        gazetteer: &[Candidate],
+        triggers: &[TriggerHit],
+    ) {
+        let n = doc.tokens.len();
+        self.values.clear();
+        self.starts.clear();
+        self.keys.clear();
+        self.keys.resize(n, Keys::default());
+        for (i, token) in doc.tokens.iter().enumerate() {
+            let word = doc.word(i);
+            let lower = lower_into(word, &mut self.lower);
+            self.keys[i].word = hash_word(word.as_bytes());
+            self.keys[i].lower = hash_word(lower.as_bytes());
+            self.keys[i].shape = shape(word, token.kind);
+        }
+        for e in entities {
+            for i in e.start..e.end.min(n) {
+                let k = &mut self.keys[i];
+                k.rule = positioned(e.label, i == e.start);
+                k.rule_name = mix(k.rule, hash_word(e.rule.as_bytes()));
+            }
+        }
+        for g in gazetteer {
+            for i in g.start..g.end.min(n) {
+                self.keys[i].gazetteer = mix(
+                    positioned(g.label, i == g.start),
+                    hash_word(g.rule.as_bytes()),
+                );
+            }
+        }
+        for t in triggers {
+            for i in t.start..t.end.min(n) {
+                self.keys[i].trigger_rule = positioned(t.event_type, i == t.start);
+            }
+        }
+        for sentence in &doc.sentences {
+            let range = sentence.tokens.clone();
+            for i in range.clone() {
+                self.starts.push(self.values.len() as u32);
+                let at = |j: Option<usize>, edge: u64, f: fn(&Keys) -> u64| {
+                    j.filter(|j| range.contains(j))
+                        .map_or(edge, |j| f(&self.keys[j]))
+                };
+                let prev = i.checked_sub(1);
+                let next = Some(i + 1);
+                let k = self.keys[i];
+                let lower_prev = at(prev, BEFORE, |k| k.lower);
+                let lower_next = at(next, AFTER, |k| k.lower);
+                let shape_prev = at(prev, BEFORE, |k| k.shape);
+                let shape_next = at(next, AFTER, |k| k.shape);
+                let rule_prev = at(prev, BEFORE, |k| k.rule);
+                let rule_next = at(next, AFTER, |k| k.rule);
+                let v = &mut self.values;
+                v.push(mix(template::BIAS, 0));
+                v.push(mix(template::WORD, k.word));
+                v.push(mix(template::LOWER, k.lower));
+                v.push(mix(template::SHAPE, k.shape));
+                v.push(mix(template::LOWER_PREV, lower_prev));
+                v.push(mix(template::LOWER_NEXT, lower_next));
+                v.push(mix(
+                    template::LOWER_PREV2,
+                    at(i.checked_sub(2), BEFORE, |k| k.lower),
+                ));
+                v.push(mix(
+                    template::LOWER_NEXT2,
+                    at(Some(i + 2), AFTER, |k| k.lower),
+                ));
+                v.push(mix(template::SHAPE_PREV, shape_prev));
+                v.push(mix(template::SHAPE_NEXT, shape_next));
+                v.push(mix2(template::BIGRAM_PREV, lower_prev, k.lower));
+                v.push(mix2(template::BIGRAM_NEXT, k.lower, lower_next));
+                v.push(mix2(
+                    template::SHAPES_AROUND,
+                    shape_prev,
+                    mix2(0, k.shape, shape_next),
+                ));
+                push_affixes(lower_into(doc.word(i), &mut self.lower), v);
+                let info = doc.infos[i];
+                push_bits(template::FLAG, info.flags, v);
+                if let Some(p) = prev.filter(|p| range.contains(p)) {
+                    push_bits(template::FLAG_PREV, doc.infos[p].flags, v);
+                }
+                if let Some(head) = info.head {
+                    v.push(mix(template::HEAD, hash_word(head.as_str().as_bytes())));
+                }
+                v.push(mix(template::RULE, k.rule));
+                if k.rule != 0 {
+                    v.push(mix(template::RULE_NAME, k.rule_name));
+                    v.push(mix2(template::RULE_SHAPE, k.rule, k.shape));
+                    v.push(mix2(template::RULE_LOWER, k.rule, k.lower));
+                }
+                v.push(mix(template::RULE_PREV, rule_prev));
+                v.push(mix(template::RULE_NEXT, rule_next));
+                if k.gazetteer != 0 {
+                    v.push(mix(template::GAZETTEER, k.gazetteer));
+                }
+                let case = doc.tokens[i].case as u64;
+                if i == range.start {
+                    v.push(mix(template::FIRST, case));
+                }
+                if doc.tokens[i].case != Case::Lower
+                    && doc.tokens[i].kind == TokenKind::Word
+                    && doc.has_lower_form(doc.word(i))
+                {
+                    v.push(mix(template::LOWER_SEEN, u64::from(i == range.start)));
+                }
+                v.push(mix(template::KIND, doc.tokens[i].kind as u64));
+                if doc.tokens[i].gap >= Gap::Newline {
+                    v.push(mix(template::GAP, case));
+                }
+                if info.triggers != 0 {
+                    for t in &doc.lexicon.triggers[usize::from(info.triggers) - 1] {
+                        v.push(mix(
+                            template::TRIGGER_LEXICON,
+                            hash_word(t.event_type.as_bytes()),
+                        ));
+                    }
+                }
+                if k.trigger_rule != 0 {
+                    v.push(mix(template::TRIGGER_RULE, k.trigger_rule));
+                }
+                let trigger_prev = at(prev, BEFORE, |k| k.trigger_rule);
+                if trigger_prev != 0 {
+                    v.push(mix(template::TRIGGER_RULE_PREV, trigger_prev));
+                }
+            }
+        }
+        self.starts.push(self.values.len() as u32);
+        // Tokens outside every sentence (none with the current splitter) get no features.
+        debug_assert_eq!(self.starts.len(), n + 1);
+    }
+}
+
+/// `word` in lower case, in `buf` (kept to avoid an allocation per token).
+fn lower_into<'b>(word: &str, buf: &'b mut String) -> &'b str {
+    buf.clear();
+    if word.is_ascii() {
+        buf.push_str(word);
+        buf.make_ascii_lowercase();
+    } else {
+        buf.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    buf
+}
+
+/// Prefixes of 1-3 chars and suffixes of 1-4 chars, each with its length.
+fn push_affixes(lower: &str, out: &mut Vec<u64>) {
+    let bytes = lower.as_bytes();
+    let prefix_ends = lower
+        .char_indices()
+        .skip(1)
+        .map(|(b, _)| b)
+        .chain([bytes.len()]);
+    for (len, end) in prefix_ends.take(3).enumerate() {
+        out.push(mix(template::AFFIX, hash_word(&bytes[..end]) ^ len as u64));
+    }
+    for (len, (start, _)) in lower.char_indices().rev().take(4).enumerate() {
+        out.push(mix(
+            template::AFFIX,
+            hash_word(&bytes[start..]) ^ (0x10 + len as u64),
+        ));
+    }
+}
+
+fn push_bits(template: u64, mut bits: u32, out: &mut Vec<u64>) {
+    while bits != 0 {
+        let bit = bits.trailing_zeros();
+        out.push(mix(template, u64::from(bit)));
+        bits &= bits - 1;
+    }
+}
+
+/// The word's shape with runs collapsed: `Seoul` -> `Xx`, `G20` -> `Xd`, `U.S.` -> `X.X.`,
+/// `Ji-won` -> `Xx-x`, `1,000` -> `d,d`; hashtags and mentions keep their sign.
+fn shape(word: &str, kind: TokenKind) -> u64 {
+    let mut h: u64 = kind as u64;
+    let mut last = '\0';
+    for c in word.chars().take(24) {
+        let class = if c.is_uppercase() {
+            'X'
+        } else if c.is_lowercase() {
+            'x'
+        } else if c.is_numeric() {
+            'd'
+        } else if c.is_alphabetic() {
+            // Scripts without case (Hangul, CJK).
+            'a'
+        } else {
+            c
+        };
+        if class != last {
+            h = mix(h, u64::from(class));
+            last = class;
+        }
+    }
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes_collapse_runs_and_keep_punctuation() {
+        let s = |w: &str| shape(w, TokenKind::Word);
+        assert_eq!(s("Seoul"), s("Busan"));
+        assert_eq!(s("U.S."), s("U.K."));
+        assert_ne!(s("U.S."), s("US"));
+        assert_ne!(s("Seoul"), s("seoul"));
+        assert_eq!(s("서울"), s("東京"));
+    }
+
+    #[test]
+    fn affixes_count_chars_not_bytes() {
+        let mut a = Vec::new();
+        push_affixes("서울시", &mut a);
+        // 3 prefixes and 3 suffixes (the word has 3 chars).
+        assert_eq!(a.len(), 6);
+        let mut b = Vec::new();
+        push_affixes("seoul", &mut b);
+        assert_eq!(b.len(), 7);
+    }
+}
