@@ -54,6 +54,11 @@ mod template {
     /// The rules' kept trigger at the token, with its position.
     pub const TRIGGER_RULE: u64 = 30;
     pub const TRIGGER_RULE_PREV: u64 = 31;
+    /// Inside a run of capitalised words: the run's last word, the words around it, its length.
+    pub const RUN_HEAD: u64 = 33;
+    pub const RUN_BEFORE: u64 = 34;
+    pub const RUN_AFTER: u64 = 35;
+    pub const RUN_LENGTH: u64 = 36;
 }
 
 /// Sentinel values of neighbours past the sentence's edges.
@@ -113,6 +118,8 @@ pub(crate) struct Features {
     pub values: Vec<u64>,
     pub starts: Vec<u32>,
     keys: Vec<Keys>,
+    /// Per token of the current sentence, the run of capitalised words it is in.
+    runs: Vec<Option<(usize, usize)>>,
     lower: String,
 }
 
@@ -164,6 +171,27 @@ impl Features {
         }
         for sentence in &doc.sentences {
             let range = sentence.tokens.clone();
+            // Runs of capitalised words, as (start, end) per token inside one.
+            self.runs.clear();
+            self.runs.resize(range.len(), None);
+            let capitalised = |i: usize| {
+                doc.tokens[i].kind == TokenKind::Word
+                    && matches!(doc.tokens[i].case, Case::Title | Case::Upper)
+            };
+            let mut i = range.start;
+            while i < range.end {
+                if !capitalised(i) {
+                    i += 1;
+                    continue;
+                }
+                let start = i;
+                while i < range.end && capitalised(i) {
+                    i += 1;
+                }
+                for r in &mut self.runs[start - range.start..i - range.start] {
+                    *r = Some((start, i));
+                }
+            }
             for i in range.clone() {
                 self.starts.push(self.values.len() as u32);
                 let at = |j: Option<usize>, edge: u64, f: fn(&Keys) -> u64| {
@@ -247,6 +275,15 @@ impl Features {
                 }
                 if k.trigger_rule != 0 {
                     v.push(mix(template::TRIGGER_RULE, k.trigger_rule));
+                }
+                if let Some((start, end)) = self.runs[i - range.start] {
+                    v.push(mix(template::RUN_HEAD, self.keys[end - 1].lower));
+                    v.push(mix(
+                        template::RUN_BEFORE,
+                        at(start.checked_sub(1), BEFORE, |k| k.lower),
+                    ));
+                    v.push(mix(template::RUN_AFTER, at(Some(end), AFTER, |k| k.lower)));
+                    v.push(mix(template::RUN_LENGTH, (end - start).min(4) as u64));
                 }
                 let trigger_prev = at(prev, BEFORE, |k| k.trigger_rule);
                 if trigger_prev != 0 {

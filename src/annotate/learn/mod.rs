@@ -160,16 +160,10 @@ pub struct TrainOptions {
 
 impl Default for TrainOptions {
     fn default() -> Self {
-        let env = |name: &str, default: f64| {
-            std::env::var(name)
-                .ok()
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(default)
-        };
         Self {
-            epochs: env("TAGDESK_EPOCHS", 10.0) as usize,
+            epochs: 10,
             seed: 0x7a6d_65736b,
-            prior: env("TAGDESK_PRIOR", 5.0) as f32,
+            prior: 5.0,
         }
     }
 }
@@ -207,8 +201,8 @@ struct Layer {
     tagger: Tagger,
     labels: Vec<&'static str>,
     /// What each rule label (or rule event type) stands for in the project: the label its
-    /// tokens most often had in training, `None` when mostly none. Rule labels missing here
-    /// were never seen, and keep their own name.
+    /// tokens most often had in training, `None` when under a tenth of them had one. Rule
+    /// labels missing here were never seen, and keep their own name.
     map: BTreeMap<&'static str, Option<&'static str>>,
     /// Per label, the rule label most often at its tokens in training: what the argument
     /// linker, which speaks the rules' labels and event types, reads it as.
@@ -298,15 +292,18 @@ impl LayerBuilder {
             return None;
         }
         let empty = self.labels.len();
-        // Ties to the lower index (the label sorting first, then none), so the same data
-        // give the same map.
+        // A rule label stands for the label most of its tokens had, unless hardly any (a
+        // tenth) had one: the project does not use it. Between the two the gate drops the
+        // proposals the model is sure of. Ties go to the label that sorts first, so the same
+        // data give the same map.
         let map: BTreeMap<&'static str, Option<&'static str>> = self
             .outcomes
             .iter()
             .map(|(&rule, outcomes)| {
-                let best = (0..=empty)
+                let total: usize = outcomes.iter().sum();
+                let best = (0..empty)
                     .max_by_key(|&l| (outcomes[l], std::cmp::Reverse(l)))
-                    .filter(|&l| l < empty);
+                    .filter(|&l| 10 * outcomes[l] >= total && outcomes[l] > 0);
                 (rule, best.map(|l| self.labels[l]))
             })
             .collect();
