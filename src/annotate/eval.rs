@@ -130,7 +130,7 @@ impl Counts {
             2.0 * p * r / (p + r)
         }
     }
-    fn add(&mut self, other: Counts) {
+    pub fn add(&mut self, other: Counts) {
         self.correct += other.correct;
         self.predicted += other.predicted;
         self.gold += other.gold;

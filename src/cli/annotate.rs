@@ -7,9 +7,10 @@ use anyhow::{Context, Result, bail};
 use serde::Serialize;
 
 use crate::annotate::eval::{self, EvalOptions};
-use crate::annotate::{Dictionary, Engine, suggestion_edit};
+use crate::annotate::learn;
+use crate::annotate::{Dictionary, Engine, refresh_edit, suggestion_edit};
 use crate::formats::{import, project as project_file};
-use crate::model::Edit;
+use crate::model::{Edit, Project};
 
 pub(super) fn engine(dictionary: Option<&Path>) -> Result<Engine> {
     Ok(match dictionary {
@@ -18,24 +19,14 @@ pub(super) fn engine(dictionary: Option<&Path>) -> Result<Engine> {
     })
 }
 
-/// Adds the engine's proposals to a project's documents (all, or those named) as suggestions,
-/// with the project's dictionary, or the dictionary file given instead.
-pub fn annotate(
-    path: &Path,
-    docs: &[String],
+/// The engine a project pre-annotates with: its dictionary (or the file given instead) and,
+/// unless learning is off or `learning` is false, the model its reviewed documents train.
+fn project_engine(
+    project: &Project,
     dictionary: Option<&Path>,
+    learning: bool,
     out: &mut dyn Write,
-) -> Result<()> {
-    let mut project = project_file::load(path)?;
-    for name in docs {
-        let known = project
-            .documents()
-            .iter()
-            .any(|d| d.id() == name || d.name() == name);
-        if !known {
-            bail!("the project has no document {name:?}");
-        }
-    }
+) -> Result<Engine> {
     // A dictionary file given for this run overrides the project's own.
     let engine = match dictionary {
         Some(_) => engine(dictionary)?,
@@ -50,6 +41,45 @@ pub fn annotate(
             Engine::with_patterns(project.dictionary())
         }
     };
+    if !learning {
+        return Ok(engine);
+    }
+    Ok(match learn::project_model(&engine, project) {
+        Some(model) => {
+            writeln!(
+                out,
+                "{} in {:.2} s",
+                model.stats(),
+                model.stats().train_seconds
+            )?;
+            engine.with_model(std::sync::Arc::new(model))
+        }
+        None => engine,
+    })
+}
+
+/// Adds the engine's proposals to a project's documents (all, or those named) as suggestions,
+/// with the project's dictionary, or the dictionary file given instead, and the project's
+/// model (see [`learn::project_model`]) unless `learning` is false. With a model, a document
+/// nobody has reviewed has its earlier suggestions replaced ([`refresh_edit`]).
+pub fn annotate(
+    path: &Path,
+    docs: &[String],
+    dictionary: Option<&Path>,
+    learning: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let mut project = project_file::load(path)?;
+    for name in docs {
+        let known = project
+            .documents()
+            .iter()
+            .any(|d| d.id() == name || d.name() == name);
+        if !known {
+            bail!("the project has no document {name:?}");
+        }
+    }
+    let engine = project_engine(&project, dictionary, learning, out)?;
     let mut edits = Vec::new();
     let (mut entities, mut events) = (0, 0);
     for doc in project.documents() {
@@ -58,7 +88,12 @@ pub fn annotate(
             continue;
         }
         let proposals = engine.annotate(doc.text()).fit_schema(project.schema());
-        let Edit::Batch(batch) = suggestion_edit(doc, &proposals) else {
+        let edit = if engine.model().is_some() {
+            refresh_edit(doc, &proposals)
+        } else {
+            suggestion_edit(doc, &proposals)
+        };
+        let Edit::Batch(batch) = edit else {
             continue;
         };
         let (mut doc_entities, mut doc_events) = (0, 0);
@@ -130,12 +165,23 @@ struct ArgumentLine<'a> {
 }
 
 /// Prints one JSON object per document of each file (one per file, except JSONL corpora).
+/// With a `project`, its dictionary (unless one is given), its model and its schema are used,
+/// as `annotate` would on the project's own documents.
 pub fn annotate_files(
     files: &[PathBuf],
     dictionary: Option<&Path>,
+    project: Option<&Path>,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let engine = engine(dictionary)?;
+    let (engine, schema) = match project {
+        Some(path) => {
+            let project = project_file::load(path)?;
+            // The model's summary goes to stderr: stdout is the JSONL.
+            let engine = project_engine(&project, dictionary, true, &mut std::io::stderr())?;
+            (engine, Some(project.schema().clone()))
+        }
+        None => (engine(dictionary)?, None),
+    };
     for file in files {
         let file_name = file
             .file_name()
@@ -145,6 +191,10 @@ pub fn annotate_files(
         let several = documents.len() > 1;
         for doc in &documents {
             let proposals = engine.annotate(doc.text());
+            let proposals = match &schema {
+                Some(schema) => proposals.fit_schema(schema),
+                None => proposals,
+            };
             let line = FileLine {
                 id: if several {
                     doc.id().to_owned()

@@ -8,8 +8,96 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 
+use crate::annotate::Engine;
 use crate::annotate::eval::{self, Counts, EvalOptions, GoldDoc, Report};
 use crate::annotate::learn::{self, TrainOptions, TrainingDoc};
+use crate::formats::project as project_file;
+use crate::model::Edit;
+
+/// `tagdesk learning PROJECT [on|off]`: switches learning, or shows what the project's model
+/// learns from and how good it is (cross-validated on the reviewed documents).
+pub fn learning(path: &Path, set: Option<bool>, out: &mut dyn Write) -> Result<()> {
+    let mut project = project_file::load(path)?;
+    if let Some(enabled) = set {
+        if project.learning() != enabled {
+            project.apply(Edit::SetLearning { enabled })?;
+            project_file::save(&mut project, path)?;
+        }
+        writeln!(
+            out,
+            "learning is {} for {}",
+            if enabled { "on" } else { "off" },
+            path.display()
+        )?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "learning: {}",
+        if project.learning() {
+            "on"
+        } else {
+            "off (tagdesk learning PROJECT on)"
+        }
+    )?;
+    let docs = learn::training_docs(&project);
+    let engine = Engine::with_patterns(project.dictionary());
+    let model = learn::train(&engine, &docs, &TrainOptions::default());
+    if model.is_empty() {
+        writeln!(
+            out,
+            "nothing to learn from yet: mark documents done, or review every suggestion of a document"
+        )?;
+        return Ok(());
+    }
+    let stats = model.stats();
+    writeln!(
+        out,
+        "{stats} ({} tokens), trained in {:.2} s",
+        stats.tokens, stats.train_seconds
+    )?;
+    let validation = learn::cross_validate(&engine, &docs, 4, &TrainOptions::default());
+    if validation.per_label.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "estimated quality (4-fold cross-validation on the reviewed documents, exact spans):"
+    )?;
+    writeln!(
+        out,
+        "{:<16} {:>6} {:>6} {:>6} {:>6}",
+        "label", "P", "R", "F1", "gold"
+    )?;
+    let mut micro = Counts::default();
+    for (label, c) in &validation.per_label {
+        writeln!(
+            out,
+            "{label:<16} {:>6.1} {:>6.1} {:>6.1} {:>6}",
+            100.0 * c.precision(),
+            100.0 * c.recall(),
+            100.0 * c.f1(),
+            c.gold
+        )?;
+        micro.add(*c);
+    }
+    writeln!(
+        out,
+        "{:<16} {:>6.1} {:>6.1} {:>6.1} {:>6}",
+        "micro",
+        100.0 * micro.precision(),
+        100.0 * micro.recall(),
+        100.0 * micro.f1(),
+        micro.gold
+    )?;
+    let curve: Vec<String> = validation
+        .curve
+        .iter()
+        .map(|(n, f)| format!("{n:.0} docs {:.1}", 100.0 * f))
+        .collect();
+    writeln!(out, "learning curve (micro F1): {}", curve.join(", "))?;
+    Ok(())
+}
 
 /// The arguments of `learning-curve`.
 #[derive(clap::Args, Debug)]

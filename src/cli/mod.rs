@@ -74,6 +74,17 @@ pub enum Command {
         /// win over the built-in rules
         #[arg(long)]
         dictionary: Option<PathBuf>,
+        /// The rules alone for this run: no model trained from the reviewed documents
+        #[arg(long)]
+        no_learning: bool,
+    },
+    /// Show what a project's pre-annotation learns from (reviewed documents, labels, the
+    /// model's cross-validated quality), or switch learning on or off for the project
+    Learning {
+        project: PathBuf,
+        /// Switch learning on or off (saved in the project)
+        #[arg(value_enum)]
+        set: Option<Switch>,
     },
     /// Attach a dictionary of JSONL patterns to a project (replacing any), remove it with
     /// --clear, or, with no FILE, show it; `annotate` and the app use it
@@ -92,12 +103,18 @@ pub enum Command {
     },
     /// Print the engine's proposals for files, one JSON object per document
     AnnotateFile {
+        /// Articles (.txt, .md, .html, .jsonl) or folders of them
         #[arg(required = true)]
         files: Vec<PathBuf>,
         #[arg(long, value_enum, default_value = "jsonl")]
         format: AnnotateFormat,
+        /// Dictionary (JSONL patterns) whose matches win over the built-in rules
         #[arg(long)]
         dictionary: Option<PathBuf>,
+        /// Pre-annotate as this project would: its dictionary, its schema and the model its
+        /// reviewed documents train
+        #[arg(long)]
+        project: Option<PathBuf>,
     },
     /// F1 of a model trained on the first k documents of a gold file, for each k, next to the
     /// rules alone; with training time and words/s, so the curve is reproducible
@@ -115,6 +132,13 @@ pub enum Command {
         #[arg(long)]
         dictionary: Option<PathBuf>,
     },
+}
+
+/// `on` or `off`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Switch {
+    On,
+    Off,
 }
 
 /// Output formats of `annotate-file`.
@@ -151,7 +175,11 @@ pub fn run(command: Command, out: &mut dyn Write) -> Result<()> {
             project,
             docs,
             dictionary,
-        } => annotate::annotate(&project, &docs, dictionary.as_deref(), out),
+            no_learning,
+        } => annotate::annotate(&project, &docs, dictionary.as_deref(), !no_learning, out),
+        Command::Learning { project, set } => {
+            learn::learning(&project, set.map(|s| s == Switch::On), out)
+        }
         Command::Dictionary {
             project,
             file,
@@ -169,7 +197,8 @@ pub fn run(command: Command, out: &mut dyn Write) -> Result<()> {
             files,
             format: AnnotateFormat::Jsonl,
             dictionary,
-        } => annotate::annotate_files(&files, dictionary.as_deref(), out),
+            project,
+        } => annotate::annotate_files(&files, dictionary.as_deref(), project.as_deref(), out),
         Command::LearningCurve(args) => learn::learning_curve(&args, out),
         Command::Eval {
             gold,

@@ -106,7 +106,18 @@ struct ProjectFileOut<'a> {
     /// Left out when empty, so files without a dictionary stay as version 1 wrote them.
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     dictionary: &'a [DictionaryPattern],
+    /// Written only when switched off, for the same reason.
+    #[serde(skip_serializing_if = "is_true")]
+    learning: bool,
     documents: &'a [Document],
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// Version 1 of the file, as read.
@@ -122,6 +133,9 @@ struct ProjectFileV1 {
     /// Added within version 1: older files have none.
     #[serde(default)]
     dictionary: Vec<DictionaryPattern>,
+    /// Added within version 1: older files learn.
+    #[serde(default = "yes")]
+    learning: bool,
     #[serde(default)]
     documents: Vec<Document>,
 }
@@ -142,6 +156,7 @@ pub fn encode(project: &Project, format: ProjectFormat) -> Result<Vec<u8>, Strin
         modified: project.modified(),
         schema: project.schema(),
         dictionary: project.dictionary(),
+        learning: project.learning(),
         documents: project.documents(),
     };
     match format {
@@ -249,7 +264,8 @@ pub fn decode(
         file.schema,
         file.documents,
     )
-    .with_dictionary(file.dictionary);
+    .with_dictionary(file.dictionary)
+    .with_learning(file.learning);
     let errors: Vec<Problem> = project
         .problems()
         .into_iter()

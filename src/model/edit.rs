@@ -110,6 +110,10 @@ pub enum Edit {
     SetDictionary {
         patterns: Vec<DictionaryPattern>,
     },
+    /// Whether pre-annotation learns from the project's reviewed documents.
+    SetLearning {
+        enabled: bool,
+    },
     /// Several edits applied as one: all or none, undone as one.
     Batch(Vec<Edit>),
 }
@@ -591,6 +595,10 @@ impl Project {
                 }
                 let old = std::mem::replace(&mut self.dictionary, patterns);
                 Ok(Edit::SetDictionary { patterns: old })
+            }
+            Edit::SetLearning { enabled } => {
+                let was = std::mem::replace(&mut self.learning, enabled);
+                Ok(Edit::SetLearning { enabled: was })
             }
             Edit::AddEventType { event_type } => {
                 self.check_new_schema_name(&event_type.name)?;

@@ -17,6 +17,8 @@ pub struct Project {
     pub(super) schema: Schema,
     /// The project dictionary; its labels are always in the schema.
     pub(super) dictionary: Vec<DictionaryPattern>,
+    /// Whether pre-annotation learns from the reviewed documents (on unless switched off).
+    pub(super) learning: bool,
     pub(super) documents: Vec<Document>,
 }
 
@@ -36,6 +38,7 @@ impl Project {
             modified: now,
             schema,
             dictionary: Vec::new(),
+            learning: true,
             documents: Vec::new(),
         }
     }
@@ -58,6 +61,7 @@ impl Project {
             modified,
             schema,
             dictionary: Vec::new(),
+            learning: true,
             documents,
         }
     }
@@ -87,6 +91,17 @@ impl Project {
     pub fn documents(&self) -> &[Document] {
         &self.documents
     }
+    /// Whether pre-annotation learns from the project's reviewed documents.
+    pub fn learning(&self) -> bool {
+        self.learning
+    }
+
+    /// The project as read from a file, with learning on or off.
+    pub fn with_learning(mut self, learning: bool) -> Self {
+        self.learning = learning;
+        self
+    }
+
     /// The project dictionary's patterns (empty: none attached).
     pub fn dictionary(&self) -> &[DictionaryPattern] {
         &self.dictionary

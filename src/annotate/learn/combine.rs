@@ -213,10 +213,10 @@ pub(crate) fn tune(held_out: &[HeldOut]) -> Gate {
                         new,
                         drop,
                     };
-                    let total = held_out.iter().map(|h| h.counts(&gate)).fold(
-                        (0, 0, 0),
-                        |(a, b, c), (x, y, z)| (a + x, b + y, c + z),
-                    );
+                    let total = held_out
+                        .iter()
+                        .map(|h| h.counts(&gate))
+                        .fold((0, 0, 0), |(a, b, c), (x, y, z)| (a + x, b + y, c + z));
                     scored.push((f1(total), gate));
                 }
             }

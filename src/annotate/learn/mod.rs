@@ -32,6 +32,7 @@ use super::entities::Candidate;
 use super::eval::{Counts, GoldDoc};
 use super::events::{self, TriggerHit};
 use super::lexicon::intern;
+use super::tokens::TokenKind;
 use super::{Analysis, Engine, Proposals, ProposedEntity, dictionary};
 use crate::model::{Document, Project, Span, Status};
 use combine::{Chosen, Gate, HeldOut, ModelSpan, RuleSpan};
@@ -130,6 +131,17 @@ pub fn training_docs(project: &Project) -> Vec<TrainingDoc> {
         .collect()
 }
 
+/// The model a project's pre-annotation uses: trained on its reviewed documents with
+/// `engine`'s rules, or `None` when learning is switched off or nothing is reviewed yet.
+pub fn project_model(engine: &Engine, project: &Project) -> Option<Model> {
+    if !project.learning() {
+        return None;
+    }
+    let docs = training_docs(project);
+    let model = train(engine, &docs, &TrainOptions::default());
+    (!model.is_empty()).then_some(model)
+}
+
 /// A key that changes whenever the training data does, to tell whether a model is current.
 pub fn training_key(docs: &[TrainingDoc]) -> u64 {
     let mut hasher = DefaultHasher::new();
@@ -178,6 +190,38 @@ pub struct ModelStats {
     /// Reviewed events per type.
     pub events: BTreeMap<String, usize>,
     pub train_seconds: f64,
+}
+
+impl std::fmt::Display for ModelStats {
+    /// `Learned from 23 documents, 1,204 entities, 31 events`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let count = |n: usize, one: &str, many: &str| {
+            format!("{} {}", thousands(n), if n == 1 { one } else { many })
+        };
+        write!(
+            f,
+            "Learned from {}, {}",
+            count(self.documents, "document", "documents"),
+            count(self.entity_count(), "entity", "entities"),
+        )?;
+        if self.event_count() > 0 {
+            write!(f, ", {}", count(self.event_count(), "event", "events"))?;
+        }
+        Ok(())
+    }
+}
+
+/// `1204` as `1,204`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 impl ModelStats {
@@ -578,12 +622,24 @@ impl Layer {
                     .iter()
                     .copied()
                     .fold(f32::INFINITY, f32::min);
-                spans.push(ModelSpan {
-                    start: range.start + start,
-                    end: range.start + k,
-                    label: self.labels[label],
-                    score: self.confidence(margin),
-                });
+                // A span never starts or ends with punctuation (`(`, `,`, `“`).
+                let punct =
+                    |i: usize| analysis.doc.tokens[range.start + i].kind == TokenKind::Punct;
+                let (mut first, mut end) = (start, k);
+                while first < end && punct(first) {
+                    first += 1;
+                }
+                while end > first && punct(end - 1) {
+                    end -= 1;
+                }
+                if first < end {
+                    spans.push(ModelSpan {
+                        start: range.start + first,
+                        end: range.start + end,
+                        label: self.labels[label],
+                        score: self.confidence(margin),
+                    });
+                }
             }
         }
         (spans, outside)
@@ -850,7 +906,8 @@ pub fn cross_validate(
     if folds < 2 {
         return validation;
     }
-    let mut curve: BTreeMap<usize, Counts> = BTreeMap::new();
+    // Per quarter: training documents summed over the rounds, and the counts.
+    let mut curve = [(0usize, Counts::default()); 4];
     for fold in 0..folds {
         let (test, train_part): (Vec<_>, Vec<_>) = docs
             .iter()
@@ -858,27 +915,25 @@ pub fn cross_validate(
             .partition(|(i, _)| i % folds == fold);
         let test: Vec<TrainingDoc> = test.into_iter().map(|(_, d)| d.clone()).collect();
         let train_part: Vec<TrainingDoc> = train_part.into_iter().map(|(_, d)| d.clone()).collect();
-        for quarter in 1..=4 {
-            let n = (train_part.len() * quarter).div_ceil(4);
+        for (quarter, point) in curve.iter_mut().enumerate() {
+            let n = (train_part.len() * (quarter + 1)).div_ceil(4);
             let model = train(engine, &train_part[..n], options);
             let scored = score(engine, Some(&model), &test);
-            let total = curve.entry(n).or_default();
+            point.0 += n;
             for c in scored.values() {
-                total.correct += c.correct;
-                total.predicted += c.predicted;
-                total.gold += c.gold;
+                point.1.add(*c);
             }
-            if quarter == 4 {
+            if quarter == 3 {
                 for (label, c) in scored {
-                    let t = validation.per_label.entry(label).or_default();
-                    t.correct += c.correct;
-                    t.predicted += c.predicted;
-                    t.gold += c.gold;
+                    validation.per_label.entry(label).or_default().add(c);
                 }
             }
         }
     }
-    validation.curve = curve.into_iter().map(|(n, c)| (n, c.f1())).collect();
+    validation.curve = curve
+        .iter()
+        .map(|(n, c)| (*n as f64 / folds as f64, c.f1()))
+        .collect();
     validation
 }
 
@@ -886,6 +941,6 @@ pub fn cross_validate(
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Validation {
     pub per_label: BTreeMap<String, Counts>,
-    /// (training documents, micro F1), by size.
-    pub curve: Vec<(usize, f64)>,
+    /// (training documents, on average over the rounds; micro F1), by size.
+    pub curve: Vec<(f64, f64)>,
 }
