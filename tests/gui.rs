@@ -850,3 +850,142 @@ fn an_attached_dictionary_survives_a_crash_through_the_journal() {
     assert_eq!(recovered.schema(), lost.schema());
     assert_eq!(recovered.documents(), lost.documents());
 }
+
+/// Three short articles in a folder, opened as one project with the rules' suggestions.
+fn three_articles(recovery: &Path, articles: &Path) -> Harness<'static, TagdeskApp> {
+    for (name, text) in [
+        (
+            "a.txt",
+            "Park Ji-won met Laura Hill in London on Friday.\n\nThe talks in Seoul ended on March 3, officials said.\n",
+        ),
+        (
+            "b.txt",
+            "Daniel Moss flew to Tokyo on Monday.\n\nHe met Ana Ruiz in Geneva on April 9, aides said.\n",
+        ),
+        (
+            "c.txt",
+            "Kim Min-jun visited Berlin on Tuesday.\n\nHe will meet Maria Costa in Paris on May 21, officials said.\n",
+        ),
+    ] {
+        std::fs::write(articles.join(name), text).unwrap();
+    }
+    let mut app = app(recovery);
+    app.open_path(articles);
+    app.wait_for_jobs();
+    let mut harness = harness(app);
+    harness.run();
+    harness
+}
+
+/// Reviews every suggestion of the current document from the keyboard as a team that does not
+/// label dates would: Delete on each DATE, Enter on everything else.
+fn review_without_dates(harness: &mut Harness<'_, TagdeskApp>) {
+    press(harness, Modifiers::NONE, Key::Tab, 1);
+    while let Some(selected) = harness.state().selected() {
+        let d = doc(harness);
+        let is_date = matches!(selected, AnnotationRef::Entity(id) if d.entity(id).is_some_and(|e| e.label == "DATE"));
+        let pending = match selected {
+            AnnotationRef::Entity(id) => {
+                d.entity(id).is_some_and(|e| e.status == Status::Suggested)
+            }
+            AnnotationRef::Event(id) => d.event(id).is_some_and(|e| e.status == Status::Suggested),
+        };
+        if !pending {
+            break;
+        }
+        let key = if is_date { Key::Delete } else { Key::Enter };
+        press(harness, Modifiers::NONE, key, 1);
+    }
+}
+
+fn labels(d: &tagdesk::model::Document) -> Vec<(String, String)> {
+    d.entities()
+        .iter()
+        .filter(|e| e.status == Status::Suggested)
+        .map(|e| (d.span_text(e.span).unwrap().to_owned(), e.label.clone()))
+        .collect()
+}
+
+#[test]
+fn documents_marked_done_teach_the_model_and_undo_restores_the_suggestions() {
+    let recovery = tempfile::tempdir().unwrap();
+    let articles = tempfile::tempdir().unwrap();
+    let mut harness = three_articles(recovery.path(), articles.path());
+    press(&mut harness, Modifiers::COMMAND, Key::PageUp, 2);
+    assert_eq!(harness.state().current(), 0);
+    let third = |h: &Harness<'_, TagdeskApp>| h.state().project().documents()[2].clone();
+    let rules = third(&harness);
+    assert!(labels(&rules).contains(&("Tuesday".into(), "DATE".into())));
+
+    // The first document: dates rejected, the rest accepted, marked done.
+    review_without_dates(&mut harness);
+    press(&mut harness, Modifiers::COMMAND, Key::D, 1);
+    harness.state_mut().wait_for_learning();
+    harness.run();
+    let status = harness.state().status().unwrap().to_owned();
+    assert!(
+        status.starts_with("Learned from 1 document, 4 entities"),
+        "{status}"
+    );
+    // The third document's suggestions follow: no dates, from the project's model.
+    let learned = third(&harness);
+    assert!(
+        !labels(&learned).iter().any(|(_, l)| l == "DATE"),
+        "{:?}",
+        labels(&learned)
+    );
+    assert!(labels(&learned).contains(&("Maria Costa".into(), "PER".into())));
+    assert!(learned.entities().iter().any(|e| matches!(&e.origin,
+        Origin::Auto { engine, .. } if engine == tagdesk::annotate::learn::MODEL_ENGINE_NAME)));
+    // One undo restores them exactly; redo brings the model's back.
+    press(&mut harness, Modifiers::COMMAND, Key::Z, 1);
+    assert_eq!(third(&harness), rules);
+    press(
+        &mut harness,
+        Modifiers::COMMAND | Modifiers::SHIFT,
+        Key::Z,
+        1,
+    );
+    assert_eq!(third(&harness), learned);
+
+    // The second document, already refreshed (it was untouched), reviewed and marked done.
+    press(&mut harness, Modifiers::COMMAND, Key::PageDown, 1);
+    assert!(!labels(doc(&harness)).iter().any(|(_, l)| l == "DATE"));
+    review_without_dates(&mut harness);
+    press(&mut harness, Modifiers::COMMAND, Key::D, 1);
+    harness.state_mut().wait_for_learning();
+    harness.run();
+    let status = harness.state().status().unwrap().to_owned();
+    assert!(status.starts_with("Learned from 2 documents"), "{status}");
+    assert!(!labels(&third(&harness)).iter().any(|(_, l)| l == "DATE"));
+    // Reviewed documents are never refreshed.
+    let first = &harness.state().project().documents()[0];
+    assert!(
+        first.is_done()
+            && first
+                .entities()
+                .iter()
+                .all(|e| e.status != Status::Suggested)
+    );
+
+    // The Model window shows what it learned from and its estimated quality.
+    harness.state_mut().run(tagdesk::app::Action::ShowModel);
+    // The estimate runs on a worker while a spinner turns.
+    harness.step();
+    harness.state_mut().wait_for_estimate();
+    harness.run();
+    harness.get_by_label("Learn from reviewed documents");
+    harness.get_by_label("Estimated quality");
+    let estimate = harness.state().estimate_result().expect("an estimate");
+    assert!(estimate.validation.per_label["PER"].gold > 0);
+    assert_eq!(estimate.validation.curve.len(), 4);
+    // Learning off: the rules again, for the next pre-annotation; undo turns it back on.
+    harness
+        .get_by_label("Learn from reviewed documents")
+        .click();
+    harness.run();
+    assert!(!harness.state().project().learning());
+    assert!(harness.state().model().is_none());
+    press(&mut harness, Modifiers::COMMAND, Key::Z, 1);
+    assert!(harness.state().project().learning());
+}

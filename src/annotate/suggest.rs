@@ -17,7 +17,8 @@
 //! document nobody has reviewed yet, a project's model replaces the suggestions it supersedes.
 
 use crate::model::{
-    ArgTarget, Argument, Document, Edit, Entity, EntityId, Event, Origin, Schema, Span, Status,
+    ArgTarget, Argument, Document, Edit, Entity, EntityId, Event, EventId, Origin, Schema, Span,
+    Status,
 };
 
 use super::learn::{MODEL_ENGINE_NAME, MODEL_RULE};
@@ -69,28 +70,30 @@ pub fn refresh_edit(doc: &Document, proposals: &Proposals) -> Edit {
     if !is_untouched(doc) {
         return suggestion_edit(doc, proposals);
     }
-    let mut replaced = Replaced::default();
-    replaced.events = doc
+    let mut events: Vec<EventId> = doc
         .events()
         .iter()
         .filter(|e| is_ours(&e.origin))
         .map(|e| e.id)
         .collect();
+    events.sort_unstable();
     let used_elsewhere = |id: EntityId| {
         doc.relations().iter().any(|r| r.from == id || r.to == id)
             || doc.events().iter().any(|e| {
-                replaced.events.binary_search(&e.id).is_err()
+                events.binary_search(&e.id).is_err()
                     && e.arguments
                         .iter()
                         .any(|a| a.target == ArgTarget::Entity(id))
             })
     };
-    replaced.entities = doc
+    let mut entities: Vec<EntityId> = doc
         .entities()
         .iter()
         .filter(|e| is_ours(&e.origin) && !used_elsewhere(e.id))
         .map(|e| e.id)
         .collect();
+    entities.sort_unstable();
+    let replaced = Replaced { entities, events };
     let added = additions(doc, proposals, &replaced);
     let doc_id = doc.id().to_owned();
     let mut edits = Vec::new();
@@ -112,11 +115,11 @@ pub fn refresh_edit(doc: &Document, proposals: &Proposals) -> Edit {
     Edit::Batch(edits)
 }
 
-/// Annotations that an edit removes, sorted, so that the additions ignore them.
+/// Annotations that an edit removes, sorted by id, so that the additions ignore them.
 #[derive(Default)]
 struct Replaced {
     entities: Vec<EntityId>,
-    events: Vec<crate::model::EventId>,
+    events: Vec<EventId>,
 }
 
 fn additions(doc: &Document, proposals: &Proposals, replaced: &Replaced) -> Edit {
@@ -196,7 +199,7 @@ fn additions(doc: &Document, proposals: &Proposals, replaced: &Replaced) -> Edit
             })
             .collect();
         new_events.push(Event {
-            id: crate::model::EventId(next_event),
+            id: EventId(next_event),
             event_type: proposed.event_type.to_owned(),
             trigger: proposed.trigger,
             arguments,

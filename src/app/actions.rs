@@ -25,6 +25,8 @@ pub enum Action {
     PreAnnotateAll,
     AttachDictionary,
     RemoveDictionary,
+    ToggleLearning,
+    ShowModel,
     AcceptAllSuggestions,
     RejectAllSuggestions,
     Accept,
@@ -93,7 +95,7 @@ macro_rules! keys {
 }
 
 impl Action {
-    pub const ALL: [Action; 35] = [
+    pub const ALL: [Action; 37] = [
         Action::NewProject,
         Action::OpenProject,
         Action::ImportArticles,
@@ -114,6 +116,8 @@ impl Action {
         Action::PreAnnotateAll,
         Action::AttachDictionary,
         Action::RemoveDictionary,
+        Action::ToggleLearning,
+        Action::ShowModel,
         Action::AcceptAllSuggestions,
         Action::RejectAllSuggestions,
         Action::Accept,
@@ -153,6 +157,8 @@ impl Action {
             Action::PreAnnotateAll => "Pre-annotate all documents",
             Action::AttachDictionary => "Attach dictionary…",
             Action::RemoveDictionary => "Remove dictionary",
+            Action::ToggleLearning => "Learn from reviewed documents",
+            Action::ShowModel => "Model…",
             Action::AcceptAllSuggestions => "Accept all suggestions",
             Action::RejectAllSuggestions => "Reject all suggestions",
             Action::Accept => "Accept selected",
@@ -179,9 +185,10 @@ impl Action {
             Undo | Redo | Find | Preferences => Menu::Edit,
             ToggleTheme | ZoomIn | ZoomOut | ToggleSuggestions | ToggleSnap => Menu::View,
             PreAnnotateDocument | PreAnnotateAll | AttachDictionary | RemoveDictionary
-            | AcceptAllSuggestions | RejectAllSuggestions | Accept | Reject | NextSuggestion
-            | PreviousSuggestion | LabelAllInDocument | LabelAllInProject | CreateEvent
-            | AddArgument | NextDocument | PreviousDocument | ToggleDone => Menu::Annotate,
+            | ToggleLearning | ShowModel | AcceptAllSuggestions | RejectAllSuggestions | Accept
+            | Reject | NextSuggestion | PreviousSuggestion | LabelAllInDocument
+            | LabelAllInProject | CreateEvent | AddArgument | NextDocument | PreviousDocument
+            | ToggleDone => Menu::Annotate,
             Shortcuts => Menu::Help,
             Escape => return None,
         })
@@ -209,7 +216,7 @@ impl Action {
             ToggleSnap => keys!(),
             PreAnnotateDocument => keys!(ctrl(Key::R)),
             PreAnnotateAll => keys!(ctrl_shift(Key::R)),
-            AttachDictionary | RemoveDictionary => keys!(),
+            AttachDictionary | RemoveDictionary | ToggleLearning | ShowModel => keys!(),
             AcceptAllSuggestions => keys!(ctrl_shift(Key::Enter)),
             RejectAllSuggestions => keys!(ctrl_shift(Key::Delete)),
             Accept => keys!(plain(Key::Enter)),

@@ -1,28 +1,32 @@
-//! Pre-annotation off the UI thread, with progress and cancellation. The engine runs on a
-//! worker; the app turns each document's proposals into one undoable edit on the UI thread,
-//! so the model is only ever changed there.
+//! Work off the UI thread: pre-annotation with progress and cancellation, training the
+//! project's model, and estimating its quality. Workers only compute; the app turns their
+//! results into undoable edits on the UI thread, so the project is only ever changed there.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 use std::sync::{Arc, OnceLock};
 
+use crate::annotate::eval::Counts;
+use crate::annotate::learn::{self, Model, TrainOptions, TrainingDoc, Validation};
 use crate::annotate::{Engine, Proposals};
 use crate::model::DictionaryPattern;
 
-/// The engine for one project dictionary, built on first use by whichever thread needs it
-/// first, then shared until the dictionary changes.
+/// The engine for one project dictionary and model, built on first use by whichever thread
+/// needs it first, then shared until either changes.
 #[derive(Default)]
 pub struct EngineSlot {
     dictionary: Vec<DictionaryPattern>,
+    model: Option<Arc<Model>>,
     engine: OnceLock<Engine>,
 }
 
 pub type SharedEngine = Arc<EngineSlot>;
 
 impl EngineSlot {
-    pub fn new(dictionary: Vec<DictionaryPattern>) -> Self {
+    pub fn new(dictionary: Vec<DictionaryPattern>, model: Option<Arc<Model>>) -> Self {
         Self {
             dictionary,
+            model,
             engine: OnceLock::new(),
         }
     }
@@ -32,14 +36,125 @@ impl EngineSlot {
         &self.dictionary
     }
 
+    /// The project model this engine applies, if any.
+    pub fn model(&self) -> Option<&Arc<Model>> {
+        self.model.as_ref()
+    }
+
     fn engine(&self) -> &Engine {
-        self.engine
-            .get_or_init(|| Engine::with_patterns(&self.dictionary))
+        self.engine.get_or_init(|| {
+            let engine = Engine::with_patterns(&self.dictionary);
+            match &self.model {
+                Some(model) => engine.with_model(model.clone()),
+                None => engine,
+            }
+        })
+    }
+}
+
+/// What a training run gives back: the model, the key of the data it learned from, and
+/// proposals for the documents it was asked to refresh.
+pub struct Learned {
+    pub model: Arc<Model>,
+    pub key: u64,
+    pub proposals: Vec<(String, Proposals)>,
+}
+
+/// Training the project's model on a worker, then pre-annotating `refresh` with it.
+pub struct LearnJob {
+    result: Receiver<Learned>,
+}
+
+impl LearnJob {
+    pub fn start(
+        engine: SharedEngine,
+        docs: Vec<TrainingDoc>,
+        key: u64,
+        refresh: Vec<(String, Arc<str>)>,
+        wake: impl Fn() + Send + 'static,
+    ) -> Self {
+        let (sender, result) = channel();
+        std::thread::spawn(move || {
+            // Training reads the rules only, so any engine of this dictionary will do.
+            let engine = engine.engine();
+            let model = learn::train(engine, &docs, &TrainOptions::default());
+            let proposals = refresh
+                .into_iter()
+                .map(|(id, text)| (id, engine.annotate_with(&text, Some(&model))))
+                .collect();
+            // The app may have moved on (a new project); then nobody listens.
+            let _ = sender.send(Learned {
+                model: Arc::new(model),
+                key,
+                proposals,
+            });
+            wake();
+        });
+        Self { result }
+    }
+
+    /// The result once training has finished.
+    pub fn poll(&self) -> Option<Learned> {
+        self.result.try_recv().ok()
+    }
+
+    /// Blocks until training ends (tests).
+    pub fn wait(self) -> Option<Learned> {
+        self.result.recv().ok()
+    }
+}
+
+/// The model's estimated quality, for the Model window.
+pub struct Estimate {
+    pub key: u64,
+    pub validation: Validation,
+    /// The rules alone on the same documents, per label.
+    pub rules: std::collections::BTreeMap<String, Counts>,
+}
+
+/// Cross-validation of the project's model on a worker (it trains a model per fold and
+/// size, so it can take seconds on a large project).
+pub struct EstimateJob {
+    result: Receiver<Estimate>,
+}
+
+impl EstimateJob {
+    pub fn start(
+        engine: SharedEngine,
+        docs: Vec<TrainingDoc>,
+        key: u64,
+        wake: impl Fn() + Send + 'static,
+    ) -> Self {
+        let (sender, result) = channel();
+        std::thread::spawn(move || {
+            let engine = engine.engine();
+            let validation = learn::cross_validate(engine, &docs, 4, &TrainOptions::default());
+            let rules = learn::score(engine, None, &docs);
+            let _ = sender.send(Estimate {
+                key,
+                validation,
+                rules,
+            });
+            wake();
+        });
+        Self { result }
+    }
+
+    pub fn poll(&self) -> Option<Estimate> {
+        self.result.try_recv().ok()
+    }
+
+    /// Blocks until the estimate is ready (tests).
+    pub fn wait(self) -> Option<Estimate> {
+        self.result.recv().ok()
     }
 }
 
 /// A running pre-annotation of some documents.
 pub struct Job {
+    /// Whether the engine has a project model, whose proposals replace earlier suggestions of
+    /// documents nobody reviewed.
+    pub learned: bool,
     results: Receiver<(String, Proposals)>,
     cancel: Arc<AtomicBool>,
     pub total: usize,
@@ -57,6 +172,7 @@ impl Job {
         let (sender, results) = channel();
         let cancel = Arc::new(AtomicBool::new(false));
         let total = docs.len();
+        let learned = engine.model().is_some();
         let stop = cancel.clone();
         std::thread::spawn(move || {
             let engine = engine.engine();
@@ -73,6 +189,7 @@ impl Job {
             wake();
         });
         Self {
+            learned,
             results,
             cancel,
             total,

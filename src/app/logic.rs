@@ -3,9 +3,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::jobs::{EngineSlot, Job};
+use super::jobs::Job;
 use super::{Action, Modal, Pending, TagdeskApp, dialogs::Purpose};
-use crate::annotate::{Dictionary, suggestion_edit};
+use crate::annotate::{Dictionary, refresh_edit, suggestion_edit};
 use crate::formats::{import, project as project_file};
 use crate::model::{
     ArgTarget, Argument, Edit, Entity, Event, EventId, History, Origin, Project, Role, Schema,
@@ -21,9 +21,11 @@ impl TagdeskApp {
             return false;
         }
         let journal_copy = self.journal.is_some().then(|| edit.clone());
+        let reviews = super::learning::reviewed_count(&edit);
         match self.history.apply(&mut self.project, edit) {
             Ok(()) => {
                 self.after_change(journal_copy.as_ref());
+                self.count_reviews(reviews);
                 true
             }
             Err(e) => {
@@ -54,6 +56,10 @@ impl TagdeskApp {
         };
         if self.selected.is_some_and(|r| !exists(r)) {
             self.selected = None;
+        }
+        // Learning switched off (or an undo did): pre-annotation goes back to the rules.
+        if !self.project.learning() && self.model().is_some() {
+            self.learn(false);
         }
         self.refresh_find();
     }
@@ -92,6 +98,15 @@ impl TagdeskApp {
         if let Some(job) = self.job.take() {
             job.cancel();
         }
+        // Another project's model and estimates mean nothing here; a running training's
+        // result is dropped with its job.
+        self.learn_job = None;
+        self.learn_again = None;
+        self.learned_key = None;
+        self.estimate_job = None;
+        self.estimate = None;
+        self.engine = Arc::default();
+        self.learn(false);
         self.restart_journal();
         if let Some(path) = &self.path {
             let path = path.clone();
@@ -319,32 +334,42 @@ impl TagdeskApp {
             return;
         }
         // The engine is rebuilt (a few ms, on the worker) only when the dictionary changed.
-        if self.engine.dictionary() != self.project.dictionary() {
-            self.engine = Arc::new(EngineSlot::new(self.project.dictionary().to_vec()));
-        }
+        let engine = self.engine_for_dictionary();
         let wake = self.wake();
-        self.job = Some(Job::start(self.engine.clone(), docs, wake));
+        self.job = Some(Job::start(engine, docs, wake));
     }
 
     /// Applies finished pre-annotation results: one undoable edit per document.
     pub(super) fn poll_job(&mut self) {
         let Some(job) = &mut self.job else { return };
         let (results, finished) = job.poll();
+        let learned = job.learned;
         if finished {
             self.job = None;
         }
-        self.apply_proposals(results);
+        self.apply_proposals(results, learned);
         if finished {
             self.report("Pre-annotation finished".into());
         }
     }
 
-    fn apply_proposals(&mut self, results: Vec<(String, crate::annotate::Proposals)>) {
+    /// One edit per document; with a project model (`learned`) the proposals replace the
+    /// earlier suggestions of documents nobody has reviewed.
+    fn apply_proposals(
+        &mut self,
+        results: Vec<(String, crate::annotate::Proposals)>,
+        learned: bool,
+    ) {
         for (doc_id, proposals) in results {
             let Some(doc) = self.project.document(&doc_id) else {
                 continue;
             };
-            let edit = suggestion_edit(doc, &proposals.fit_schema(self.project.schema()));
+            let proposals = proposals.fit_schema(self.project.schema());
+            let edit = if learned {
+                refresh_edit(doc, &proposals)
+            } else {
+                suggestion_edit(doc, &proposals)
+            };
             self.apply(edit);
         }
     }
@@ -353,7 +378,8 @@ impl TagdeskApp {
     pub fn wait_for_jobs(&mut self) {
         if let Some(mut job) = self.job.take() {
             let results = job.wait();
-            self.apply_proposals(results);
+            let learned = job.learned;
+            self.apply_proposals(results, learned);
         }
     }
 
@@ -894,6 +920,20 @@ impl TagdeskApp {
             }
             Action::AttachDictionary => self.show_dialog(Purpose::Dictionary),
             Action::RemoveDictionary => self.remove_dictionary(),
+            Action::ToggleLearning => {
+                let enabled = !self.project.learning();
+                if self.apply(Edit::SetLearning { enabled }) {
+                    self.report(if enabled {
+                        "Learning from the reviewed documents is on".into()
+                    } else {
+                        "Learning is off: suggestions come from the rules alone".into()
+                    });
+                    if enabled {
+                        self.learn(true);
+                    }
+                }
+            }
+            Action::ShowModel => self.model_window = true,
             Action::AcceptAllSuggestions => self.review_all(true),
             Action::RejectAllSuggestions => self.review_all(false),
             Action::Accept => self.review_selected(true),
@@ -921,11 +961,15 @@ impl TagdeskApp {
             Action::PreviousDocument => self.open_document(self.current.saturating_sub(1)),
             Action::ToggleDone => {
                 if let Some(doc) = self.project.documents().get(self.current) {
+                    let done = !doc.is_done();
                     let edit = Edit::SetDone {
                         doc: doc.id().to_owned(),
-                        done: !doc.is_done(),
+                        done,
                     };
-                    self.apply(edit);
+                    // A document marked done is new training data.
+                    if self.apply(edit) && done {
+                        self.learn(true);
+                    }
                 }
             }
             Action::Escape => {

@@ -7,7 +7,9 @@ pub mod bench;
 mod dialogs;
 mod jobs;
 mod journal;
+mod learning;
 mod logic;
+mod model_window;
 mod view;
 
 use std::path::{Path, PathBuf};
@@ -129,6 +131,18 @@ pub struct TagdeskApp {
     modal: Option<Modal>,
     job: Option<jobs::Job>,
     engine: jobs::SharedEngine,
+    learn_job: Option<jobs::LearnJob>,
+    /// Learn again when the running training ends (`true`: and refresh the suggestions).
+    learn_again: Option<bool>,
+    /// The training data the current model (or the decision to have none) comes from.
+    learned_key: Option<u64>,
+    reviews_since_learning: usize,
+    estimate_job: Option<(u64, jobs::EstimateJob)>,
+    estimate: Option<jobs::Estimate>,
+    /// The revision the Model window last checked the estimate at.
+    estimate_revision: Option<u64>,
+    /// Whether the Model window is open.
+    pub model_window: bool,
     journal: Option<Journal>,
     config: Config,
     dialogs: dialogs::Dialogs,
@@ -162,6 +176,14 @@ impl TagdeskApp {
             modal: None,
             job: None,
             engine: Arc::default(),
+            learn_job: None,
+            learn_again: None,
+            learned_key: None,
+            reviews_since_learning: 0,
+            estimate_job: None,
+            estimate: None,
+            estimate_revision: None,
+            model_window: false,
             journal: None,
             config,
             dialogs: dialogs::Dialogs::default(),

@@ -23,6 +23,8 @@ impl TagdeskApp {
         });
         self.poll_dialogs();
         self.poll_job();
+        self.poll_learning();
+        self.poll_estimate();
         self.handle_dropped_files(&ctx);
         self.handle_close(&ctx);
         // Keys belong to the document (Tab: next suggestion, Enter: accept…) unless a text
@@ -99,6 +101,7 @@ impl TagdeskApp {
         if acted || revision != (self.revision, self.selected, self.pick.is_some()) {
             ctx.request_repaint();
         }
+        self.model_window_ui(&ctx);
         self.modal_ui(&ctx);
     }
 
@@ -198,6 +201,7 @@ impl TagdeskApp {
                         let checked = match action {
                             Action::ToggleSuggestions => Some(self.prefs.show_suggestions),
                             Action::ToggleSnap => Some(self.prefs.snap_to_tokens),
+                            Action::ToggleLearning => Some(self.project.learning()),
                             _ => None,
                         };
                         let button = match checked {

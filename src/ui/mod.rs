@@ -8,6 +8,7 @@ pub mod text_view;
 
 use egui::{Color32, RichText, Ui};
 
+use crate::annotate::{ENGINE_NAME, learn};
 use crate::model::{Document, Edit, EntityId, EventId, Origin, Rgb, Span, Status};
 
 /// An annotation of the open document.
@@ -49,6 +50,22 @@ pub fn color_of(rgb: Option<Rgb>) -> Color32 {
 /// "suggested 85% (gazetteer:cities)" and the like.
 pub fn origin_text(origin: &Origin, status: Status) -> String {
     match origin {
+        Origin::Auto { engine, score, .. } if engine == learn::MODEL_ENGINE_NAME => format!(
+            "{}, {:.0}% by the project's model (learned from its reviewed documents)",
+            status.name(),
+            score * 100.0
+        ),
+        Origin::Auto {
+            engine,
+            rule,
+            score,
+        } if engine == ENGINE_NAME => {
+            format!(
+                "{}, {:.0}% by the rules ({rule})",
+                status.name(),
+                score * 100.0
+            )
+        }
         Origin::Auto {
             engine,
             rule,

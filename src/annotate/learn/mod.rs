@@ -216,7 +216,7 @@ fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -491,6 +491,23 @@ fn train_layers(
     )
 }
 
+/// Round `fold` of `folds`: the documents dealt to it (every `folds`-th) and the others.
+fn split_fold(
+    docs: &[TrainingDoc],
+    folds: usize,
+    fold: usize,
+) -> (Vec<&TrainingDoc>, Vec<&TrainingDoc>) {
+    let (mut test, mut rest) = (Vec::new(), Vec::new());
+    for (i, doc) in docs.iter().enumerate() {
+        if i % folds == fold {
+            test.push(doc);
+        } else {
+            rest.push(doc);
+        }
+    }
+    (test, rest)
+}
+
 /// Rounds of cross-validation that tune the gates.
 const FOLDS: usize = 4;
 
@@ -520,14 +537,10 @@ pub fn train(engine: &Engine, docs: &[TrainingDoc], options: &TrainOptions) -> M
         let mut held_triggers = Vec::new();
         let mut buffers = Buffers::default();
         for fold in 0..folds {
-            let (test, rest): (Vec<(usize, &TrainingDoc)>, Vec<(usize, &TrainingDoc)>) = docs
-                .iter()
-                .enumerate()
-                .partition(|(i, _)| i % folds == fold);
-            let rest: Vec<&TrainingDoc> = rest.into_iter().map(|(_, d)| d).collect();
+            let (test, rest) = split_fold(docs, folds, fold);
             let (fold_entities, fold_triggers) =
                 train_layers(engine, &rest, options, &mut ModelStats::default());
-            for (_, doc) in test {
+            for doc in test {
                 engine.analyse(&doc.text, true, |analysis| {
                     buffers.features.extract(
                         analysis.doc,
@@ -909,12 +922,9 @@ pub fn cross_validate(
     // Per quarter: training documents summed over the rounds, and the counts.
     let mut curve = [(0usize, Counts::default()); 4];
     for fold in 0..folds {
-        let (test, train_part): (Vec<_>, Vec<_>) = docs
-            .iter()
-            .enumerate()
-            .partition(|(i, _)| i % folds == fold);
-        let test: Vec<TrainingDoc> = test.into_iter().map(|(_, d)| d.clone()).collect();
-        let train_part: Vec<TrainingDoc> = train_part.into_iter().map(|(_, d)| d.clone()).collect();
+        let (test, train_part) = split_fold(docs, folds, fold);
+        let test: Vec<TrainingDoc> = test.into_iter().cloned().collect();
+        let train_part: Vec<TrainingDoc> = train_part.into_iter().cloned().collect();
         for (quarter, point) in curve.iter_mut().enumerate() {
             let n = (train_part.len() * (quarter + 1)).div_ceil(4);
             let model = train(engine, &train_part[..n], options);

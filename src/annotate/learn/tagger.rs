@@ -27,7 +27,7 @@ pub(crate) fn label_of(tag: u16) -> Option<usize> {
 }
 
 fn is_inside(tag: u16) -> bool {
-    tag != OUTSIDE && tag % 2 == 0
+    tag != OUTSIDE && tag.is_multiple_of(2)
 }
 
 /// Whether `tag` may follow `prev` (`None`: the sentence's first token).
