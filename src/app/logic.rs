@@ -910,10 +910,12 @@ impl TagdeskApp {
                 }
             }
             Action::PreAnnotateAll => {
+                // Reviewed documents are final: new suggestions would reopen them.
                 let ids = self
                     .project
                     .documents()
                     .iter()
+                    .filter(|d| !crate::annotate::learn::is_reviewed(d))
                     .map(|d| d.id().to_owned())
                     .collect();
                 self.pre_annotate(ids);

@@ -81,10 +81,16 @@ pub fn annotate(
     }
     let engine = project_engine(&project, dictionary, learning, out)?;
     let mut edits = Vec::new();
-    let (mut entities, mut events) = (0, 0);
+    let (mut entities, mut events, mut reviewed) = (0, 0, 0);
     for doc in project.documents() {
         let wanted = docs.is_empty() || docs.iter().any(|n| n == doc.id() || n == doc.name());
         if !wanted {
+            continue;
+        }
+        // Reviewed work is final (and teaches the model): new suggestions would reopen it.
+        // Naming a document with --doc annotates it all the same.
+        if docs.is_empty() && learn::is_reviewed(doc) {
+            reviewed += 1;
             continue;
         }
         let proposals = engine.annotate(doc.text()).fit_schema(project.schema());
@@ -113,6 +119,12 @@ pub fn annotate(
         entities += doc_entities;
         events += doc_events;
         edits.extend(batch);
+    }
+    if reviewed > 0 {
+        writeln!(
+            out,
+            "left {reviewed} reviewed document(s) as they are (name one with --doc to annotate it)"
+        )?;
     }
     project
         .apply(Edit::Batch(edits))
