@@ -419,3 +419,69 @@ proptest! {
         prop_assert_eq!(project, before);
     }
 }
+
+const COMPANIES: [&str; 8] = [
+    "Hanbit Semiconductor",
+    "Northwind Devices",
+    "Lumora Systems",
+    "Vela Robotics",
+    "Orion Biotech",
+    "Kestrel Foods",
+    "Sable Mining",
+    "Tundra Energy",
+];
+
+/// Reviewed documents of a team that calls takeovers `Acquisition` (not an ACE type), with
+/// the trigger word `acquired` or `bought`.
+fn takeovers() -> Vec<TrainingDoc> {
+    (0..8)
+        .map(|n| {
+            let c = |k: usize| COMPANIES[(n + k) % COMPANIES.len()];
+            let verb = if n % 2 == 0 { "acquired" } else { "bought" };
+            let markup_text = format!(
+                "[{}](ORG) {verb} [{}](ORG) last year, analysts said.\nShares of [{}](ORG) rose.",
+                c(0),
+                c(1),
+                c(2)
+            );
+            let mut doc = training_doc(&markup_text);
+            let start = doc.text.find(verb).unwrap();
+            let start = doc.text[..start].chars().count();
+            doc.events.push((
+                Span {
+                    start,
+                    end: start + verb.len(),
+                },
+                "Acquisition".into(),
+            ));
+            doc
+        })
+        .collect()
+}
+
+#[test]
+fn reviewed_events_teach_the_project_s_event_types_and_arguments_use_learned_entities() {
+    let engine = Engine::new();
+    let model = learn::train(&engine, &takeovers(), &TrainOptions::default());
+    assert_eq!(model.event_types(), ["Acquisition"]);
+    let engine = engine.with_model(Arc::new(model));
+    let text = "Zephyr Motors acquired Quill Labs in March, analysts said.";
+    let proposals = engine.annotate(text);
+    let event = proposals
+        .events
+        .iter()
+        .find(|e| e.event_type == "Acquisition")
+        .unwrap_or_else(|| panic!("no Acquisition in {proposals:?}"));
+    let chars: Vec<char> = text.chars().collect();
+    let word = |s: Span| chars[s.start..s.end].iter().collect::<String>();
+    assert_eq!(word(event.trigger), "acquired");
+    let arguments: Vec<String> = event
+        .arguments
+        .iter()
+        .map(|a| word(proposals.entities[a.entity].span))
+        .collect();
+    assert!(
+        arguments.contains(&"Zephyr Motors".to_owned()),
+        "{arguments:?} in {proposals:?}"
+    );
+}

@@ -122,3 +122,32 @@ pub fn target_text(doc: &Document, target: crate::model::ArgTarget) -> String {
             .map_or_else(|| id.to_string(), |e| format!("{} event", e.event_type)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_hover_text_says_whether_the_rules_or_the_model_suggested() {
+        let auto = |engine: &str, rule: &str| Origin::Auto {
+            engine: engine.into(),
+            rule: rule.into(),
+            score: 0.83,
+        };
+        assert_eq!(
+            origin_text(&auto(ENGINE_NAME, "title"), Status::Suggested),
+            "suggested, 83% by the rules (title)"
+        );
+        assert_eq!(
+            origin_text(
+                &auto(learn::MODEL_ENGINE_NAME, learn::MODEL_RULE),
+                Status::Accepted
+            ),
+            "accepted, 83% by the project's model (learned from its reviewed documents)"
+        );
+        assert_eq!(
+            origin_text(&auto("spacy", "ner"), Status::Suggested),
+            "suggested, 83% by spacy (ner)"
+        );
+    }
+}

@@ -128,6 +128,11 @@ impl Features {
         &self.values[self.starts[i] as usize..self.starts[i + 1] as usize]
     }
 
+    /// [`lower_hash`] of token `i`.
+    pub(crate) fn lower(&self, i: usize) -> u64 {
+        self.keys[i].lower
+    }
+
     /// Computes the features of `doc`'s tokens, given the rules' kept entities, the gazetteer
     /// names they saw, and the triggers they kept (each sorted by start).
     pub(crate) fn extract(
@@ -295,6 +300,11 @@ impl Features {
         // Tokens outside every sentence (none with the current splitter) get no features.
         debug_assert_eq!(self.starts.len(), n + 1);
     }
+}
+
+/// The hash of `word` in lower case, as [`Features::lower`] has it.
+pub(crate) fn lower_hash(word: &str) -> u64 {
+    hash_word(lower_into(word, &mut String::new()).as_bytes())
 }
 
 /// `word` in lower case, in `buf` (kept to avoid an allocation per token).

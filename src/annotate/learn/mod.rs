@@ -7,10 +7,12 @@
 //! how the project's labels relate to the rules' (`Person` where the rules say `PER`, nothing
 //! where they say `DATE` if the project does not label dates). An [`Engine`] with a model
 //! ([`Engine::with_model`]) proposes:
-//! - the model's entities and triggers;
 //! - the project dictionary's matches, which win over the model as they win over the rules;
-//! - the rules' proposals where the model has no say: a label or event type the training data
-//!   never showed the rules proposing, at tokens the model leaves empty.
+//! - the model's spans that agree with the rules, and those that relabel, reshape, add or drop
+//!   a rule's span when the model is confident enough; how confident is a [`combine::Gate`],
+//!   tuned by cross-validation on the reviewed documents themselves;
+//! - the rules' other proposals, under the project label each rule label stands for (a rule
+//!   label the training data never showed keeps its name).
 //!
 //! Event arguments stay rule-based, linked to the learned entities through the rule label each
 //! project label most often coincides with in training.
@@ -23,7 +25,7 @@ mod features;
 mod tagger;
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 use std::time::Instant;
@@ -37,7 +39,7 @@ use super::{Analysis, Engine, Proposals, ProposedEntity, dictionary};
 use crate::model::{Document, Project, Span, Status};
 use combine::{Chosen, Gate, HeldOut, ModelSpan, RuleSpan};
 use features::Features;
-use tagger::{Tagger, Trainer};
+use tagger::{Classifier, Tagger, Trainer};
 
 /// The rule name of the model's proposals (the engine name is [`MODEL_ENGINE_NAME`]).
 pub const MODEL_RULE: &str = "model";
@@ -242,7 +244,7 @@ pub struct Model {
 
 /// One labeller with what it needs to combine with the rules.
 struct Layer {
-    tagger: Tagger,
+    labeller: Labeller,
     labels: Vec<&'static str>,
     /// What each rule label (or rule event type) stands for in the project: the label its
     /// tokens most often had in training, `None` when under a tenth of them had one. Rule
@@ -277,10 +279,49 @@ impl Model {
     }
 }
 
+/// How a layer labels tokens.
+enum Labeller {
+    /// Spans of any length (entities).
+    Spans(Tagger),
+    /// Single candidate words (triggers): see [`trigger_candidate`].
+    Words(Classifier, HashSet<u64>),
+}
+
+/// Whether token `i` may be a trigger the model proposes: a word the trigger lexicon starts a
+/// trigger with, or one the reviewed documents used as a trigger (`words`, by the hash of
+/// its lower case). The rules' own triggers are candidates too; every other token is left
+/// alone, which spares the model nearly all of them.
+fn trigger_candidate(
+    analysis: &Analysis,
+    features: &Features,
+    words: &HashSet<u64>,
+    i: usize,
+) -> bool {
+    analysis.doc.tokens[i].kind == TokenKind::Word
+        && (analysis.doc.infos[i].triggers != 0 || words.contains(&features.lower(i)))
+}
+
+/// The lower-case hashes of the first words of `docs`' event triggers.
+fn trigger_words(docs: &[&TrainingDoc]) -> HashSet<u64> {
+    let mut words = HashSet::new();
+    for doc in docs {
+        for (span, _) in &doc.events {
+            let text: String = doc.text.chars().skip(span.start).take(span.len()).collect();
+            if let Some(first) = text.split_whitespace().next() {
+                words.insert(features::lower_hash(first));
+            }
+        }
+    }
+    words
+}
+
 /// Sentences, gold tags and what the rules proposed, gathered for one layer.
 struct LayerBuilder {
     labels: Vec<&'static str>,
     trainer: Trainer,
+    /// Single words ([`Labeller::Words`]) rather than spans, with the words the reviewed
+    /// documents used as triggers.
+    words: Option<HashSet<u64>>,
     /// Per rule label, the tokens it covered in training by gold label (index `labels.len()`
     /// counts tokens the gold leaves empty).
     outcomes: BTreeMap<&'static str, Vec<usize>>,
@@ -292,10 +333,15 @@ struct LayerBuilder {
 type GoldTokens = Vec<(usize, usize, usize)>;
 
 impl LayerBuilder {
-    fn new(labels: &BTreeSet<String>, rule_feature: fn(&str, bool) -> u64) -> Self {
+    fn new(
+        labels: &BTreeSet<String>,
+        words: Option<HashSet<u64>>,
+        rule_feature: fn(&str, bool) -> u64,
+    ) -> Self {
         Self {
             labels: labels.iter().map(|l| intern(l)).collect(),
             trainer: Trainer::default(),
+            words,
             outcomes: BTreeMap::new(),
             rule_feature,
         }
@@ -321,9 +367,28 @@ impl LayerBuilder {
                 outcomes[tagger::label_of(tag).unwrap_or(empty)] += 1;
             }
         }
-        for sentence in &analysis.doc.sentences {
-            let range = sentence.tokens.clone();
-            self.trainer.add(features, range.clone(), &tags[range]);
+        if let Some(trigger_words) = &self.words {
+            // A word's class is its label where a gold trigger starts, 0 elsewhere.
+            let starts_rule: BTreeSet<usize> = rules.iter().map(|r| r.0).collect();
+            let words: Vec<usize> = (0..n)
+                .filter(|&i| {
+                    trigger_candidate(analysis, features, trigger_words, i)
+                        || starts_rule.contains(&i)
+                })
+                .collect();
+            let classes: Vec<u16> = words
+                .iter()
+                .map(|&i| match tagger::label_of(tags[i]) {
+                    Some(label) if tags[i] == tagger::begin(label) => label as u16 + 1,
+                    _ => 0,
+                })
+                .collect();
+            self.trainer.add_tokens(features, &words, &classes);
+        } else {
+            for sentence in &analysis.doc.sentences {
+                let range = sentence.tokens.clone();
+                self.trainer.add(features, range.clone(), &tags[range]);
+            }
         }
     }
 
@@ -354,11 +419,16 @@ impl LayerBuilder {
         // The prior: the model starts out reading each rule label as the map says.
         for (&rule, &label) in &map {
             if let Some(label) = label {
-                let b = tagger::begin(self.labels.iter().position(|l| *l == label)?);
-                self.trainer
-                    .prior((self.rule_feature)(rule, true), b, options.prior);
-                self.trainer
-                    .prior((self.rule_feature)(rule, false), b + 1, options.prior);
+                let index = self.labels.iter().position(|l| *l == label)?;
+                let first = (self.rule_feature)(rule, true);
+                if self.words.is_some() {
+                    self.trainer.prior(first, index as u16 + 1, options.prior);
+                } else {
+                    let b = tagger::begin(index);
+                    self.trainer.prior(first, b, options.prior);
+                    self.trainer
+                        .prior((self.rule_feature)(rule, false), b + 1, options.prior);
+                }
             }
         }
         let linker = (0..self.labels.len())
@@ -376,9 +446,17 @@ impl LayerBuilder {
             })
             .collect();
         let labels = self.labels.len();
-        let (tagger, scale) = self.trainer.train(labels, options.epochs, options.seed);
+        let (labeller, scale) = if let Some(words) = self.words {
+            let (classifier, scale) =
+                self.trainer
+                    .train_classifier(labels + 1, options.epochs, options.seed);
+            (Labeller::Words(classifier, words), scale)
+        } else {
+            let (tagger, scale) = self.trainer.train(labels, options.epochs, options.seed);
+            (Labeller::Spans(tagger), scale)
+        };
         Some(Layer {
-            tagger,
+            labeller,
             labels: self.labels,
             map,
             linker,
@@ -465,8 +543,12 @@ fn train_layers(
     stats: &mut ModelStats,
 ) -> (Option<Layer>, Option<Layer>) {
     let (entity_labels, event_types) = label_sets(docs);
-    let mut entities = LayerBuilder::new(&entity_labels, features::rule_feature);
-    let mut triggers = LayerBuilder::new(&event_types, features::trigger_feature);
+    let mut entities = LayerBuilder::new(&entity_labels, None, features::rule_feature);
+    let mut triggers = LayerBuilder::new(
+        &event_types,
+        Some(trigger_words(docs)),
+        features::trigger_feature,
+    );
     let mut features = Features::default();
     for doc in docs {
         engine.analyse(&doc.text, true, |analysis| {
@@ -606,6 +688,7 @@ impl Layer {
         &self,
         analysis: &Analysis,
         buffers: &mut Buffers,
+        rules: &[(usize, usize, &'static str)],
     ) -> (Vec<ModelSpan>, Vec<Option<f32>>) {
         let mut spans = Vec::new();
         let mut outside = vec![None; analysis.doc.tokens.len()];
@@ -615,43 +698,71 @@ impl Layer {
             tags,
             margins,
         } = buffers;
-        for sentence in &analysis.doc.sentences {
-            let range = sentence.tokens.clone();
-            self.tagger
-                .decode(features, range.clone(), scratch, tags, margins);
-            let mut k = 0;
-            while k < tags.len() {
-                let Some(label) = tagger::label_of(tags[k]) else {
-                    outside[range.start + k] = Some(self.confidence(margins[k]));
-                    k += 1;
-                    continue;
-                };
-                let start = k;
-                k += 1;
-                while k < tags.len() && tags[k] == tagger::begin(label) + 1 {
-                    k += 1;
+        match &self.labeller {
+            Labeller::Spans(tagger) => {
+                for sentence in &analysis.doc.sentences {
+                    let range = sentence.tokens.clone();
+                    tagger.decode(features, range.clone(), scratch, tags, margins);
+                    let mut k = 0;
+                    while k < tags.len() {
+                        let Some(label) = tagger::label_of(tags[k]) else {
+                            outside[range.start + k] = Some(self.confidence(margins[k]));
+                            k += 1;
+                            continue;
+                        };
+                        let start = k;
+                        k += 1;
+                        while k < tags.len() && tags[k] == tagger::begin(label) + 1 {
+                            k += 1;
+                        }
+                        let margin = margins[start..k]
+                            .iter()
+                            .copied()
+                            .fold(f32::INFINITY, f32::min);
+                        // A span never starts or ends with punctuation (`(`, `,`, `“`).
+                        let punct = |i: usize| {
+                            analysis.doc.tokens[range.start + i].kind == TokenKind::Punct
+                        };
+                        let (mut first, mut end) = (start, k);
+                        while first < end && punct(first) {
+                            first += 1;
+                        }
+                        while end > first && punct(end - 1) {
+                            end -= 1;
+                        }
+                        if first < end {
+                            spans.push(ModelSpan {
+                                start: range.start + first,
+                                end: range.start + end,
+                                label: self.labels[label],
+                                score: self.confidence(margin),
+                            });
+                        }
+                    }
                 }
-                let margin = margins[start..k]
-                    .iter()
-                    .copied()
-                    .fold(f32::INFINITY, f32::min);
-                // A span never starts or ends with punctuation (`(`, `,`, `“`).
-                let punct =
-                    |i: usize| analysis.doc.tokens[range.start + i].kind == TokenKind::Punct;
-                let (mut first, mut end) = (start, k);
-                while first < end && punct(first) {
-                    first += 1;
-                }
-                while end > first && punct(end - 1) {
-                    end -= 1;
-                }
-                if first < end {
-                    spans.push(ModelSpan {
-                        start: range.start + first,
-                        end: range.start + end,
-                        label: self.labels[label],
-                        score: self.confidence(margin),
-                    });
+            }
+            Labeller::Words(classifier, words) => {
+                let mut rule_at = rules.iter().peekable();
+                for (i, slot) in outside.iter_mut().enumerate() {
+                    while rule_at.next_if(|r| r.0 < i).is_some() {}
+                    let rule = rule_at.peek().filter(|r| r.0 == i);
+                    if rule.is_none() && !trigger_candidate(analysis, features, words, i) {
+                        *slot = Some(1.0);
+                        continue;
+                    }
+                    let (class, margin) = classifier.classify(features, i, margins);
+                    let score = self.confidence(margin);
+                    if class == 0 {
+                        *slot = Some(score);
+                    } else {
+                        // A rule's trigger of several words (`sworn in`) keeps its length.
+                        spans.push(ModelSpan {
+                            start: i,
+                            end: rule.map_or(i + 1, |r| r.1),
+                            label: self.labels[class - 1],
+                            score,
+                        });
+                    }
                 }
             }
         }
@@ -694,7 +805,7 @@ impl Layer {
         gold: &[(Span, String)],
         labels: &[&'static str],
     ) -> HeldOut {
-        let (model, outside) = self.decode(analysis, buffers);
+        let (model, outside) = self.decode(analysis, buffers, rules);
         let gold = gold_tokens(analysis, gold, labels)
             .into_iter()
             .map(|(s, e, l)| (s, e, labels[l]))
@@ -716,7 +827,7 @@ impl Layer {
         rules: &[(usize, usize, &'static str)],
         fixed: impl Fn(usize) -> bool,
     ) -> Vec<(usize, usize, &'static str, Option<usize>, f32)> {
-        let (model, outside) = self.decode(analysis, buffers);
+        let (model, outside) = self.decode(analysis, buffers, rules);
         let rule_spans = self.rule_spans(rules, fixed);
         let outside_of = |s: usize, e: usize| {
             outside[s..e]

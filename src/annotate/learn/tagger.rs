@@ -8,6 +8,10 @@
 //! a few dozen weight rows per token, far past a million tokens a second.
 //!
 //! Tags: 0 is `O`; label `l` has `B` = `1 + 2l` and `I` = `2 + 2l`.
+//!
+//! Event triggers, nearly always one word among few candidates, get a cheaper labeller of the
+//! same family: a [`Classifier`] of single tokens (averaged multiclass perceptron), with no
+//! transitions to decode.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -30,58 +34,57 @@ fn is_inside(tag: u16) -> bool {
     tag != OUTSIDE && tag.is_multiple_of(2)
 }
 
-/// Whether `tag` may follow `prev` (`None`: the sentence's first token).
-fn allowed(prev: Option<u16>, tag: u16) -> bool {
-    if !is_inside(tag) {
-        return true;
-    }
-    prev.is_some_and(|p| p != OUTSIDE && label_of(p) == label_of(tag))
-}
-
 /// Feature hash -> weight row, open addressing with linear probing, at most a quarter full so
-/// that the features a model never saw (most of a new text's) miss after about one probe.
+/// that the features a model never saw (most of a new text's) miss after about one probe. A
+/// slot packs the hash's top 40 bits and the row (below 2^24) in one word, so that a lookup
+/// touches one cache line before the weights.
 struct FeatureTable {
-    keys: Vec<u64>,
-    rows: Vec<u32>,
+    slots: Vec<u64>,
     shift: u32,
 }
 
+const ROW_BITS: u32 = 24;
+
 impl FeatureTable {
     fn new(features: &[u64]) -> Self {
+        assert!(
+            features.len() < 1 << ROW_BITS,
+            "too many features for one model"
+        );
         let size = (features.len() * 4).next_power_of_two().max(16);
         let shift = 64 - size.trailing_zeros();
-        let mut keys = vec![0; size];
-        let mut rows = vec![0; size];
+        let mut slots = vec![0; size];
         for (row, &key) in features.iter().enumerate() {
-            let key = nonzero(key);
             let mut i = (key >> shift) as usize;
-            while keys[i] != 0 {
+            while slots[i] != 0 {
                 i = (i + 1) & (size - 1);
             }
-            keys[i] = key;
-            rows[i] = row as u32;
+            slots[i] = fingerprint(key) | row as u64;
         }
-        Self { keys, rows, shift }
+        Self { slots, shift }
     }
 
     #[inline]
     fn get(&self, key: u64) -> Option<usize> {
-        let key = nonzero(key);
-        let mask = self.keys.len() - 1;
+        let mask = self.slots.len() - 1;
+        let print = fingerprint(key);
         let mut i = (key >> self.shift) as usize;
         loop {
-            match self.keys[i] {
+            match self.slots[i] {
                 0 => return None,
-                k if k == key => return Some(self.rows[i] as usize),
+                slot if slot >> ROW_BITS << ROW_BITS == print => {
+                    return Some((slot & ((1 << ROW_BITS) - 1)) as usize);
+                }
                 _ => i = (i + 1) & mask,
             }
         }
     }
 }
 
-/// 0 marks an empty slot.
-fn nonzero(key: u64) -> u64 {
-    key.max(1)
+/// The top 40 bits of a hash, never 0 (an empty slot), in place above the row bits.
+#[inline]
+fn fingerprint(key: u64) -> u64 {
+    (key >> ROW_BITS).max(1) << ROW_BITS
 }
 
 /// A trained labeller.
@@ -92,6 +95,7 @@ pub(crate) struct Tagger {
     weights: Vec<f32>,
     /// `(tags + 1) x tags`: from each tag (the last row: the start) to each tag.
     transitions: Vec<f32>,
+    layout: Layout,
 }
 
 /// Decoding buffers, reused across sentences.
@@ -100,7 +104,7 @@ pub(crate) struct Scratch {
     emissions: Vec<f32>,
     forward: Vec<f32>,
     backward: Vec<f32>,
-    pointers: Vec<u16>,
+    ahead: Vec<f32>,
 }
 
 impl Tagger {
@@ -119,27 +123,77 @@ impl Tagger {
         scratch.emissions.clear();
         scratch.emissions.resize(n * t, 0.0);
         for (k, i) in range.clone().enumerate() {
-            let out = &mut scratch.emissions[k * t..(k + 1) * t];
-            for &f in features.token(i) {
-                if let Some(row) = self.table.get(f) {
-                    let w = &self.weights[row * t..(row + 1) * t];
-                    out.iter_mut().zip(w).for_each(|(o, w)| *o += w);
-                }
+            let rows = features.token(i).iter().filter_map(|&f| self.table.get(f));
+            sum_rows(
+                rows,
+                &self.weights,
+                &mut scratch.emissions[k * t..(k + 1) * t],
+            );
+        }
+        viterbi(&self.transitions, &self.layout, t, scratch, tags);
+        max_marginal_margins(&self.transitions, &self.layout, t, scratch, tags, margins);
+    }
+}
+
+/// The transition scores laid out for the decoders' inner loops, which then run over
+/// contiguous memory: the scores into each tag from every tag (the matrix transposed), and
+/// from each tag into the tags that may follow anything (`O` and every `B`).
+#[derive(Default)]
+struct Layout {
+    into: Vec<f32>,
+    from_open: Vec<f32>,
+}
+
+/// `O` and the `B` tags: those any tag may precede.
+fn open_tags(t: usize) -> impl Iterator<Item = usize> {
+    std::iter::once(0).chain((1..t).step_by(2))
+}
+
+impl Layout {
+    fn new(transitions: &[f32], t: usize) -> Self {
+        let mut into = vec![0.0; t * t];
+        for from in 0..t {
+            for to in 0..t {
+                into[to * t + from] = transitions[from * t + to];
             }
         }
-        viterbi(&self.transitions, t, scratch, tags);
-        max_marginal_margins(&self.transitions, t, scratch, tags, margins);
+        let from_open = (0..t)
+            .flat_map(|from| open_tags(t).map(move |to| transitions[from * t + to]))
+            .collect();
+        Self { into, from_open }
     }
+}
+
+/// `max(a[k] + b[k])`, in eight lanes so that it vectorises.
+#[inline]
+fn max_sum(a: &[f32], b: &[f32]) -> f32 {
+    let mut lanes = [f32::NEG_INFINITY; 8];
+    let (a8, b8) = (a.chunks_exact(8), b.chunks_exact(8));
+    let (ra, rb) = (a8.remainder(), b8.remainder());
+    for (x, y) in a8.zip(b8) {
+        for k in 0..8 {
+            let s = x[k] + y[k];
+            lanes[k] = if s > lanes[k] { s } else { lanes[k] };
+        }
+    }
+    for (k, (x, y)) in ra.iter().zip(rb).enumerate() {
+        let s = x + y;
+        lanes[k] = if s > lanes[k] { s } else { lanes[k] };
+    }
+    lanes.into_iter().fold(f32::NEG_INFINITY, f32::max)
 }
 
 /// Best path over `scratch.emissions` under the BIO constraint; fills `scratch.forward` (best
 /// score of a prefix ending in each tag) and `tags`.
-fn viterbi(transitions: &[f32], t: usize, scratch: &mut Scratch, tags: &mut Vec<u16>) {
+fn viterbi(
+    transitions: &[f32],
+    layout: &Layout,
+    t: usize,
+    scratch: &mut Scratch,
+    tags: &mut Vec<u16>,
+) {
     let Scratch {
-        emissions,
-        forward,
-        pointers,
-        ..
+        emissions, forward, ..
     } = scratch;
     let n = emissions.len() / t;
     tags.clear();
@@ -148,37 +202,40 @@ fn viterbi(transitions: &[f32], t: usize, scratch: &mut Scratch, tags: &mut Vec<
     }
     forward.clear();
     forward.resize(n * t, f32::NEG_INFINITY);
-    pointers.clear();
-    pointers.resize(n * t, 0);
     let start = &transitions[t * t..];
-    for tag in 0..t {
-        if allowed(None, tag as u16) {
-            forward[tag] = start[tag] + emissions[tag];
-        }
+    for tag in open_tags(t) {
+        forward[tag] = start[tag] + emissions[tag];
     }
     for i in 1..n {
-        for tag in 0..t {
-            let mut best = f32::NEG_INFINITY;
-            let mut from = 0;
-            for prev in candidates(tag as u16, t) {
-                let s = forward[(i - 1) * t + prev] + transitions[prev * t + tag];
-                if s > best {
-                    best = s;
-                    from = prev;
-                }
-            }
-            forward[i * t + tag] = best + emissions[i * t + tag];
-            pointers[i * t + tag] = from as u16;
+        let (done, rest) = forward.split_at_mut(i * t);
+        let prev = &done[(i - 1) * t..];
+        for (tag, out) in rest[..t].iter_mut().enumerate() {
+            let best = if is_inside(tag as u16) {
+                let b = tag - 1;
+                (prev[b] + transitions[b * t + tag]).max(prev[tag] + transitions[tag * t + tag])
+            } else {
+                max_sum(prev, &layout.into[tag * t..(tag + 1) * t])
+            };
+            *out = best + emissions[i * t + tag];
         }
     }
+    // Back from the best last tag: each step's best predecessor, recomputed (cheaper than
+    // keeping a pointer per token and tag).
     let mut last = argmax(&forward[(n - 1) * t..]);
     tags.resize(n, 0);
-    for i in (0..n).rev() {
+    for i in (1..n).rev() {
         tags[i] = last as u16;
-        if i > 0 {
-            last = usize::from(pointers[i * t + last]);
+        let prev = &forward[(i - 1) * t..i * t];
+        let mut best = f32::NEG_INFINITY;
+        for p in candidates(last as u16, t) {
+            let s = prev[p] + transitions[p * t + last];
+            if s > best {
+                best = s;
+                last = p;
+            }
         }
     }
+    tags[0] = last as u16;
 }
 
 /// The tags that may precede `tag`: every tag, or for `I-X` only `B-X` and `I-X`.
@@ -204,6 +261,7 @@ fn argmax(scores: &[f32]) -> usize {
 /// (max-marginals from a backward pass over the forward scores).
 fn max_marginal_margins(
     transitions: &[f32],
+    layout: &Layout,
     t: usize,
     scratch: &mut Scratch,
     tags: &[u16],
@@ -214,28 +272,39 @@ fn max_marginal_margins(
     if n == 0 {
         return;
     }
-    let emissions = &scratch.emissions;
-    let backward = &mut scratch.backward;
+    let Scratch {
+        emissions,
+        forward,
+        backward,
+        ahead,
+    } = scratch;
     backward.clear();
     backward.resize(n * t, 0.0);
-    // backward[i][tag]: the best score of tokens i+1.. given `tag` at i.
+    ahead.clear();
+    ahead.resize(t, 0.0);
+    let open = t.div_ceil(2);
+    let mut ahead_open = vec![0f32; open];
+    // backward[i][tag]: the best score of tokens i+1.. given `tag` at i. What may follow a tag
+    // is `O`, any `B`, and its own label's `I`; `ahead` holds each next tag's own score.
     for i in (0..n - 1).rev() {
+        for (next, a) in ahead.iter_mut().enumerate() {
+            *a = emissions[(i + 1) * t + next] + backward[(i + 1) * t + next];
+        }
+        for (k, tag) in open_tags(t).enumerate() {
+            ahead_open[k] = ahead[tag];
+        }
         for tag in 0..t {
-            let mut best = f32::NEG_INFINITY;
-            for next in 0..t {
-                if allowed(Some(tag as u16), next as u16) {
-                    let s = transitions[tag * t + next]
-                        + emissions[(i + 1) * t + next]
-                        + backward[(i + 1) * t + next];
-                    best = best.max(s);
-                }
+            let mut best = max_sum(&layout.from_open[tag * open..(tag + 1) * open], &ahead_open);
+            if let Some(label) = label_of(tag as u16) {
+                let inside = usize::from(begin(label)) + 1;
+                best = best.max(transitions[tag * t + inside] + ahead[inside]);
             }
             backward[i * t + tag] = best;
         }
     }
     for (i, &tag) in tags.iter().enumerate() {
         let tag = usize::from(tag);
-        let total = |x: usize| scratch.forward[i * t + x] + backward[i * t + x];
+        let total = |x: usize| forward[i * t + x] + backward[i * t + x];
         let chosen = total(tag);
         let rival = (0..t)
             .filter(|&x| x != tag)
@@ -292,12 +361,104 @@ impl Trainer {
         row
     }
 
-    /// Starts the weight of `feature` for `tag` at `weight` instead of 0: the model then
-    /// begins from a prior decision (the rules' reading) and training corrects it. The
-    /// average over training keeps the starting weights.
+    /// Starts the weight of `feature` for tag `tag` (a [`Tagger`]'s BIO tag, or a
+    /// [`Classifier`]'s class) at `weight` instead of 0: the model then begins from a prior
+    /// decision (the rules' reading) and training corrects it. The average over training keeps
+    /// the starting weights.
     pub(crate) fn prior(&mut self, feature: u64, tag: u16, weight: f32) {
         let row = self.row(feature);
         self.priors.push((row, tag, weight));
+    }
+
+    /// Adds the tokens `tokens` of `features` with their gold classes (0: none), each on its
+    /// own, for a [`Classifier`].
+    pub(crate) fn add_tokens(&mut self, features: &Features, tokens: &[usize], classes: &[u16]) {
+        let mut rows = Vec::new();
+        let mut starts = Vec::with_capacity(tokens.len() + 1);
+        for &i in tokens {
+            starts.push(rows.len() as u32);
+            for &f in features.token(i) {
+                rows.push(self.row(f));
+            }
+        }
+        starts.push(rows.len() as u32);
+        self.sequences.push(Sequence {
+            rows,
+            starts,
+            tags: classes.to_vec(),
+        });
+    }
+
+    /// Trains a [`Classifier`] of `classes` classes (0: none) on the tokens added with
+    /// [`Trainer::add_tokens`]; like [`Trainer::train`], deterministic, and with the lower
+    /// decile of its margins on the tokens it assigns a class.
+    pub(crate) fn train_classifier(
+        self,
+        classes: usize,
+        epochs: usize,
+        seed: u64,
+    ) -> (Classifier, f32) {
+        let c = classes;
+        let mut weights = vec![0f32; self.features.len() * c];
+        for &(row, class, weight) in &self.priors {
+            weights[row as usize * c + usize::from(class)] += weight;
+        }
+        let mut totals = vec![0f64; weights.len()];
+        // Every token on its own, in a seeded order.
+        let tokens: Vec<(usize, usize)> = self
+            .sequences
+            .iter()
+            .enumerate()
+            .flat_map(|(s, seq)| (0..seq.tags.len()).map(move |i| (s, i)))
+            .collect();
+        let mut order: Vec<usize> = (0..tokens.len()).collect();
+        let mut rng = seed | 1;
+        let mut scores = vec![0f32; c];
+        let mut step = 1f64;
+        for _ in 0..epochs {
+            shuffle(&mut order, &mut rng);
+            for &k in &order {
+                let (s, i) = tokens[k];
+                let seq = &self.sequences[s];
+                let rows = &seq.rows[seq.starts[i] as usize..seq.starts[i + 1] as usize];
+                sum_rows(rows.iter().map(|&r| r as usize), &weights, &mut scores);
+                let predicted = argmax(&scores);
+                let gold = usize::from(seq.tags[i]);
+                if predicted != gold {
+                    for &row in rows {
+                        let base = row as usize * c;
+                        weights[base + gold] += 1.0;
+                        totals[base + gold] += step;
+                        weights[base + predicted] -= 1.0;
+                        totals[base + predicted] -= step;
+                    }
+                }
+                step += 1.0;
+            }
+        }
+        for (w, tot) in weights.iter_mut().zip(&totals) {
+            *w = (f64::from(*w) - tot / step) as f32;
+        }
+        let mut margins = Vec::new();
+        for &(s, i) in &tokens {
+            let seq = &self.sequences[s];
+            let rows = &seq.rows[seq.starts[i] as usize..seq.starts[i + 1] as usize];
+            sum_rows(rows.iter().map(|&r| r as usize), &weights, &mut scores);
+            let (best, margin) = best_and_margin(&scores);
+            if best != 0 {
+                margins.push(margin);
+            }
+        }
+        let scale = lower_decile(margins);
+        let (table, weights) = kept_rows(&self.features, &weights, c);
+        (
+            Classifier {
+                classes: c,
+                table,
+                weights,
+            },
+            scale,
+        )
     }
 
     /// Adds tokens `range` of `features` with their gold `tags` (one per token).
@@ -346,7 +507,8 @@ impl Trainer {
                 let seq = &self.sequences[s];
                 let n = seq.tags.len();
                 seq.emissions(&weights, t, &mut scratch.emissions);
-                viterbi(&transitions, t, &mut scratch, &mut predicted);
+                let layout = Layout::new(&transitions, t);
+                viterbi(&transitions, &layout, t, &mut scratch, &mut predicted);
                 if predicted != seq.tags {
                     let update = |v: &mut [f32], tot: &mut [f64], at: usize, by: f32| {
                         v[at] += by;
@@ -393,12 +555,20 @@ impl Trainer {
         };
         average(&mut weights, &totals);
         average(&mut transitions, &transition_totals);
+        let layout = Layout::new(&transitions, t);
         let mut span_margins = Vec::new();
         let mut margins = Vec::new();
         for seq in &self.sequences {
             seq.emissions(&weights, t, &mut scratch.emissions);
-            viterbi(&transitions, t, &mut scratch, &mut predicted);
-            max_marginal_margins(&transitions, t, &mut scratch, &predicted, &mut margins);
+            viterbi(&transitions, &layout, t, &mut scratch, &mut predicted);
+            max_marginal_margins(
+                &transitions,
+                &layout,
+                t,
+                &mut scratch,
+                &predicted,
+                &mut margins,
+            );
             span_margins.extend(
                 predicted
                     .iter()
@@ -407,29 +577,87 @@ impl Trainer {
                     .map(|(_, m)| *m),
             );
         }
-        span_margins.sort_by(f32::total_cmp);
-        let scale = span_margins
-            .get(span_margins.len() / 10)
-            .copied()
-            .filter(|m| *m > 0.0)
-            .unwrap_or(1.0);
-        // Only rows with some weight are kept: the others cannot change a score.
-        let mut kept_features = Vec::new();
-        let mut kept_weights = Vec::new();
-        for (row, &feature) in self.features.iter().enumerate() {
-            let w = &weights[row * t..(row + 1) * t];
-            if w.iter().any(|&x| x != 0.0) {
-                kept_features.push(feature);
-                kept_weights.extend_from_slice(w);
-            }
-        }
+        let scale = lower_decile(span_margins);
+        let (table, weights) = kept_rows(&self.features, &weights, t);
         let tagger = Tagger {
             tags: t,
-            table: FeatureTable::new(&kept_features),
-            weights: kept_weights,
+            table,
+            weights,
+            layout,
             transitions,
         };
         (tagger, scale)
+    }
+}
+
+/// The table and weights of the rows with some weight (`width` per row): the others cannot
+/// change a score.
+fn kept_rows(features: &[u64], weights: &[f32], width: usize) -> (FeatureTable, Vec<f32>) {
+    let mut kept_features = Vec::new();
+    let mut kept_weights = Vec::new();
+    for (row, &feature) in features.iter().enumerate() {
+        let w = &weights[row * width..(row + 1) * width];
+        if w.iter().any(|&x| x != 0.0) {
+            kept_features.push(feature);
+            kept_weights.extend_from_slice(w);
+        }
+    }
+    (FeatureTable::new(&kept_features), kept_weights)
+}
+
+/// The lower decile of `margins`, or 1 when there are none: the scale of a confidence.
+fn lower_decile(mut margins: Vec<f32>) -> f32 {
+    margins.sort_by(f32::total_cmp);
+    margins
+        .get(margins.len() / 10)
+        .copied()
+        .filter(|m| *m > 0.0)
+        .unwrap_or(1.0)
+}
+
+/// `scores` set to the sum of weight rows `rows` (`scores.len()` weights each).
+#[inline]
+fn sum_rows(rows: impl Iterator<Item = usize>, weights: &[f32], scores: &mut [f32]) {
+    let c = scores.len();
+    scores.fill(0.0);
+    for row in rows {
+        let w = &weights[row * c..(row + 1) * c];
+        scores.iter_mut().zip(w).for_each(|(s, w)| *s += w);
+    }
+}
+
+/// The best class and how far it is ahead of the next.
+fn best_and_margin(scores: &[f32]) -> (usize, f32) {
+    let best = argmax(scores);
+    let rival = scores
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != best)
+        .map(|(_, s)| *s)
+        .fold(f32::NEG_INFINITY, f32::max);
+    (best, scores[best] - rival)
+}
+
+/// A trained classifier of single tokens: class 0 is none, class `l + 1` is label `l`.
+pub(crate) struct Classifier {
+    classes: usize,
+    table: FeatureTable,
+    weights: Vec<f32>,
+}
+
+impl Classifier {
+    /// The best class of token `i` of `features` and its margin over the next best.
+    pub(crate) fn classify(
+        &self,
+        features: &Features,
+        i: usize,
+        scores: &mut Vec<f32>,
+    ) -> (usize, f32) {
+        scores.clear();
+        scores.resize(self.classes, 0.0);
+        let rows = features.token(i).iter().filter_map(|&f| self.table.get(f));
+        sum_rows(rows, &self.weights, scores);
+        best_and_margin(scores)
     }
 }
 
@@ -447,6 +675,15 @@ fn shuffle(order: &mut [usize], state: &mut u64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Whether `tag` may follow `prev` (`None`: the sentence's first token), as the decoders
+    /// have it: from the start, an open tag; after anything, an open tag or its own `I`.
+    fn allowed(prev: Option<u16>, tag: u16) -> bool {
+        match prev {
+            None => open_tags(7).any(|o| o == usize::from(tag)),
+            Some(p) => !is_inside(tag) || candidates(tag, 7).contains(&usize::from(p)),
+        }
+    }
 
     #[test]
     fn bio_constraint() {
@@ -473,10 +710,11 @@ mod tests {
             ..Scratch::default()
         };
         let mut tags = Vec::new();
-        viterbi(&transitions, t, &mut scratch, &mut tags);
+        let layout = Layout::new(&transitions, t);
+        viterbi(&transitions, &layout, t, &mut scratch, &mut tags);
         assert_eq!(tags, [begin(0), begin(0) + 1, begin(0) + 1]);
         let mut margins = Vec::new();
-        max_marginal_margins(&transitions, t, &mut scratch, &tags, &mut margins);
+        max_marginal_margins(&transitions, &layout, t, &mut scratch, &tags, &mut margins);
         assert!(margins.iter().all(|&m| m >= 0.0), "{margins:?}");
     }
 }
