@@ -76,6 +76,50 @@ fn overlaps(a: (usize, usize), b: (usize, usize)) -> bool {
     a.0 < b.1 && b.0 < a.1
 }
 
+/// What a model span is to the rules' spans (see the module docs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Agree,
+    Relabel,
+    Reshape,
+    New,
+}
+
+impl Gate {
+    fn threshold(&self, kind: Kind) -> f32 {
+        match kind {
+            Kind::Agree => 0.0,
+            Kind::Relabel => self.relabel,
+            Kind::Reshape => self.reshape,
+            Kind::New => self.new,
+        }
+    }
+}
+
+/// The rules' spans (sorted by start, disjoint) that overlap `[start, end)`: a short run.
+fn overlapping(rules: &[RuleSpan], start: usize, end: usize) -> impl Iterator<Item = &RuleSpan> {
+    let first = rules.partition_point(|r| r.end <= start);
+    rules[first..]
+        .iter()
+        .take_while(move |r| r.start < end)
+        .filter(move |r| overlaps((r.start, r.end), (start, end)))
+}
+
+fn kind_of(rules: &[RuleSpan], m: &ModelSpan) -> Kind {
+    let mut under = overlapping(rules, m.start, m.end).filter(|r| !r.fixed);
+    match (under.next(), under.next()) {
+        (None, _) => Kind::New,
+        (Some(r), None) if r.start == m.start && r.end == m.end => {
+            if r.label == Some(m.label) {
+                Kind::Agree
+            } else {
+                Kind::Relabel
+            }
+        }
+        _ => Kind::Reshape,
+    }
+}
+
 /// Combines `rules` and `model` (each sorted by start and non-overlapping). `outside(start,
 /// end)` is the model's confidence that tokens `[start, end)` are outside every entity, or
 /// `None` if it tags any of them. The result is sorted by start and non-overlapping.
@@ -100,14 +144,6 @@ pub(crate) fn combine(
         })
         .collect();
     let fixed = out.len();
-    // Rules are sorted by start and disjoint, so those overlapping a span are a short run.
-    let overlapping = |start: usize, end: usize| {
-        let first = rules.partition_point(|r| r.end <= start);
-        rules[first..]
-            .iter()
-            .take_while(move |r| r.start < end)
-            .filter(move |r| overlaps((r.start, r.end), (start, end)))
-    };
     for (i, m) in model.iter().enumerate() {
         if out[..fixed]
             .iter()
@@ -115,19 +151,7 @@ pub(crate) fn combine(
         {
             continue;
         }
-        let mut under = overlapping(m.start, m.end).filter(|r| !r.fixed);
-        let threshold = match (under.next(), under.next()) {
-            (None, _) => gate.new,
-            (Some(r), None) if r.start == m.start && r.end == m.end => {
-                if r.label == Some(m.label) {
-                    0.0
-                } else {
-                    gate.relabel
-                }
-            }
-            _ => gate.reshape,
-        };
-        if m.score >= threshold {
+        if m.score >= gate.threshold(kind_of(rules, m)) {
             out.push((m.start, m.end, Chosen::Model(i)));
         }
     }
@@ -170,18 +194,108 @@ impl HeldOut {
             .try_fold(f32::INFINITY, |lowest, c| c.map(|c| lowest.min(c)))
     }
 
-    /// (correct, predicted, gold) of the combination under `gate`.
-    fn counts(&self, gate: &Gate) -> (usize, usize, usize) {
-        let chosen = combine(&self.rules, &self.model, |s, e| self.outside(s, e), gate);
-        let mut correct = 0;
-        for &(start, end, choice) in &chosen {
-            let label = match choice {
-                Chosen::Rule { label, .. } => label,
-                Chosen::Model(i) => self.model[i].label,
-            };
-            correct += usize::from(self.gold.contains(&(start, end, label)));
+    /// The document reduced to what a gate decides, so that trying a gate costs a pass over
+    /// its spans.
+    fn decisions(&self) -> Decisions {
+        let correct = |start: usize, end: usize, label: &str| {
+            self.gold
+                .iter()
+                .any(|&(s, e, l)| s == start && e == end && l == label)
+        };
+        let fixed: Vec<&RuleSpan> = self
+            .rules
+            .iter()
+            .filter(|r| r.fixed && r.label.is_some())
+            .collect();
+        let model: Vec<&ModelSpan> = self
+            .model
+            .iter()
+            .filter(|m| {
+                !fixed
+                    .iter()
+                    .any(|f| overlaps((f.start, f.end), (m.start, m.end)))
+            })
+            .collect();
+        let rules = self
+            .rules
+            .iter()
+            .filter(|r| !r.fixed)
+            .filter_map(|r| {
+                let label = r.label?;
+                let first = model.partition_point(|m| m.end <= r.start);
+                let last = first
+                    + model[first..]
+                        .iter()
+                        .take_while(|m| m.start < r.end)
+                        .count();
+                Some(RuleDecision {
+                    model: first..last,
+                    outside: self.outside(r.start, r.end),
+                    correct: correct(r.start, r.end, label),
+                })
+            })
+            .collect();
+        Decisions {
+            model: model
+                .iter()
+                .map(|m| {
+                    (
+                        kind_of(&self.rules, m),
+                        m.score,
+                        correct(m.start, m.end, m.label),
+                    )
+                })
+                .collect(),
+            rules,
+            fixed_correct: fixed
+                .iter()
+                .filter(|r| r.label.is_some_and(|l| correct(r.start, r.end, l)))
+                .count(),
+            fixed: fixed.len(),
+            gold: self.gold.len(),
         }
-        (correct, chosen.len(), self.gold.len())
+    }
+}
+
+/// A held-out document as a gate sees it: see [`HeldOut::decisions`].
+struct Decisions {
+    /// Per model span a dictionary span does not block: its kind, score, and whether gold.
+    model: Vec<(Kind, f32, bool)>,
+    /// Per rule span with a label, outside the dictionary.
+    rules: Vec<RuleDecision>,
+    fixed_correct: usize,
+    fixed: usize,
+    gold: usize,
+}
+
+struct RuleDecision {
+    /// The model spans (indices into [`Decisions::model`]) overlapping it.
+    model: std::ops::Range<usize>,
+    outside: Option<f32>,
+    correct: bool,
+}
+
+impl Decisions {
+    /// (correct, predicted, gold) of the combination under `gate`, as [`combine`] has it;
+    /// `kept` is a buffer.
+    fn counts(&self, gate: &Gate, kept: &mut Vec<bool>) -> (usize, usize, usize) {
+        kept.clear();
+        let (mut correct, mut predicted) = (self.fixed_correct, self.fixed);
+        for &(kind, score, right) in &self.model {
+            let keep = score >= gate.threshold(kind);
+            kept.push(keep);
+            predicted += usize::from(keep);
+            correct += usize::from(keep && right);
+        }
+        for r in &self.rules {
+            let taken = kept[r.model.clone()].iter().any(|&k| k);
+            let dropped = r.outside.is_some_and(|c| c >= gate.drop);
+            if !taken && !dropped {
+                predicted += 1;
+                correct += usize::from(r.correct);
+            }
+        }
+        (correct, predicted, self.gold)
     }
 }
 
@@ -202,6 +316,8 @@ pub(crate) fn tune(held_out: &[HeldOut]) -> Gate {
     if gold == 0 {
         return Gate::default();
     }
+    let decisions: Vec<Decisions> = held_out.iter().map(HeldOut::decisions).collect();
+    let mut kept = Vec::new();
     let mut scored = Vec::with_capacity(GRID.len().pow(4));
     for &relabel in &GRID {
         for &reshape in &GRID {
@@ -213,9 +329,9 @@ pub(crate) fn tune(held_out: &[HeldOut]) -> Gate {
                         new,
                         drop,
                     };
-                    let total = held_out
+                    let total = decisions
                         .iter()
-                        .map(|h| h.counts(&gate))
+                        .map(|d| d.counts(&gate, &mut kept))
                         .fold((0, 0, 0), |(a, b, c), (x, y, z)| (a + x, b + y, c + z));
                     scored.push((f1(total), gate));
                 }
@@ -330,6 +446,67 @@ mod tests {
                 }
             )]
         );
+    }
+
+    #[test]
+    fn a_gate_counts_what_combine_keeps() {
+        let mut dict = rule(20, 22, "ORG");
+        dict.fixed = true;
+        let mut date = rule(14, 15, "DATE");
+        date.label = None;
+        let held = HeldOut {
+            rules: vec![
+                rule(0, 2, "PER"),
+                rule(5, 6, "ORG"),
+                rule(8, 10, "LOC"),
+                date,
+                dict,
+            ],
+            model: vec![
+                model(0, 2, "PER", 0.1),
+                model(5, 6, "LOC", 0.5),
+                model(8, 9, "LOC", 0.7),
+                model(12, 13, "ORG", 0.3),
+                model(21, 23, "PER", 0.9),
+            ],
+            outside: (0..24).map(|i| (i == 5 || i > 10).then_some(0.6)).collect(),
+            gold: vec![
+                (0, 2, "PER"),
+                (5, 6, "LOC"),
+                (8, 10, "LOC"),
+                (20, 22, "ORG"),
+            ],
+        };
+        let decisions = held.decisions();
+        for &relabel in &GRID {
+            for &new in &GRID {
+                for &drop in &GRID {
+                    let gate = Gate {
+                        relabel,
+                        reshape: new,
+                        new,
+                        drop,
+                    };
+                    let chosen =
+                        combine(&held.rules, &held.model, |s, e| held.outside(s, e), &gate);
+                    let correct = chosen
+                        .iter()
+                        .filter(|&&(s, e, c)| {
+                            let label = match c {
+                                Chosen::Rule { label, .. } => label,
+                                Chosen::Model(i) => held.model[i].label,
+                            };
+                            held.gold.contains(&(s, e, label))
+                        })
+                        .count();
+                    assert_eq!(
+                        decisions.counts(&gate, &mut Vec::new()),
+                        (correct, chosen.len(), held.gold.len()),
+                        "{gate:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -104,6 +104,8 @@ pub(crate) struct Scratch {
     emissions: Vec<f32>,
     forward: Vec<f32>,
     backward: Vec<f32>,
+    /// One row of best scores (into the open tags, or of every tag), padded.
+    open: Vec<f32>,
     ahead: Vec<f32>,
 }
 
@@ -119,15 +121,16 @@ impl Tagger {
         margins: &mut Vec<f32>,
     ) {
         let t = self.tags;
+        let stride = self.layout.tag_width;
         let n = range.len();
         scratch.emissions.clear();
-        scratch.emissions.resize(n * t, 0.0);
+        scratch.emissions.resize(n * stride, 0.0);
         for (k, i) in range.clone().enumerate() {
             let rows = features.token(i).iter().filter_map(|&f| self.table.get(f));
             sum_rows(
                 rows,
                 &self.weights,
-                &mut scratch.emissions[k * t..(k + 1) * t],
+                &mut scratch.emissions[k * stride..(k + 1) * stride],
             );
         }
         viterbi(&self.transitions, &self.layout, t, scratch, tags);
@@ -135,52 +138,57 @@ impl Tagger {
     }
 }
 
-/// The transition scores laid out for the decoders' inner loops, which then run over
-/// contiguous memory: the scores into each tag from every tag (the matrix transposed), and
-/// from each tag into the tags that may follow anything (`O` and every `B`).
+/// The transition scores into the open tags (`O` and every `B`, which any tag may precede),
+/// laid out so that the decoders' inner loops run over contiguous memory and vectorise: by
+/// source tag (`from_open[from][k]`) for the forward pass, by open tag (`into_open[k][from]`)
+/// for the backward pass.
 #[derive(Default)]
 struct Layout {
-    into: Vec<f32>,
     from_open: Vec<f32>,
+    into_open: Vec<f32>,
+    /// Row widths, padded with `-inf` to whole vectors: the number of open tags, and of tags.
+    open_width: usize,
+    tag_width: usize,
 }
 
-/// `O` and the `B` tags: those any tag may precede.
+/// `O` and the `B` tags, in order.
 fn open_tags(t: usize) -> impl Iterator<Item = usize> {
     std::iter::once(0).chain((1..t).step_by(2))
 }
 
+/// `n` rounded up to whole vectors of eight lanes, so that no loop has a scalar remainder.
+fn padded(n: usize) -> usize {
+    n.div_ceil(8) * 8
+}
+
 impl Layout {
     fn new(transitions: &[f32], t: usize) -> Self {
-        let mut into = vec![0.0; t * t];
-        for from in 0..t {
-            for to in 0..t {
-                into[to * t + from] = transitions[from * t + to];
+        let open_width = padded(t.div_ceil(2));
+        let tag_width = padded(t);
+        let mut from_open = vec![f32::NEG_INFINITY; t * open_width];
+        let mut into_open = vec![f32::NEG_INFINITY; open_width * tag_width];
+        for (k, to) in open_tags(t).enumerate() {
+            for from in 0..t {
+                from_open[from * open_width + k] = transitions[from * t + to];
+                into_open[k * tag_width + from] = transitions[from * t + to];
             }
         }
-        let from_open = (0..t)
-            .flat_map(|from| open_tags(t).map(move |to| transitions[from * t + to]))
-            .collect();
-        Self { into, from_open }
+        Self {
+            from_open,
+            into_open,
+            open_width,
+            tag_width,
+        }
     }
 }
 
-/// `max(a[k] + b[k])`, in eight lanes so that it vectorises.
+/// `best[k] = max(best[k], base + row[k])` for every `k`: one step of a max-plus product.
 #[inline]
-fn max_sum(a: &[f32], b: &[f32]) -> f32 {
-    let mut lanes = [f32::NEG_INFINITY; 8];
-    let (a8, b8) = (a.chunks_exact(8), b.chunks_exact(8));
-    let (ra, rb) = (a8.remainder(), b8.remainder());
-    for (x, y) in a8.zip(b8) {
-        for k in 0..8 {
-            let s = x[k] + y[k];
-            lanes[k] = if s > lanes[k] { s } else { lanes[k] };
-        }
+fn relax(best: &mut [f32], base: f32, row: &[f32]) {
+    for (b, r) in best.iter_mut().zip(row) {
+        let s = base + r;
+        *b = if s > *b { s } else { *b };
     }
-    for (k, (x, y)) in ra.iter().zip(rb).enumerate() {
-        let s = x + y;
-        lanes[k] = if s > lanes[k] { s } else { lanes[k] };
-    }
-    lanes.into_iter().fold(f32::NEG_INFINITY, f32::max)
 }
 
 /// Best path over `scratch.emissions` under the BIO constraint; fills `scratch.forward` (best
@@ -193,13 +201,18 @@ fn viterbi(
     tags: &mut Vec<u16>,
 ) {
     let Scratch {
-        emissions, forward, ..
+        emissions,
+        forward,
+        open: best,
+        ..
     } = scratch;
-    let n = emissions.len() / t;
+    let stride = layout.tag_width;
+    let n = emissions.len() / stride;
     tags.clear();
     if n == 0 {
         return;
     }
+    let open = layout.open_width;
     forward.clear();
     forward.resize(n * t, f32::NEG_INFINITY);
     let start = &transitions[t * t..];
@@ -209,14 +222,25 @@ fn viterbi(
     for i in 1..n {
         let (done, rest) = forward.split_at_mut(i * t);
         let prev = &done[(i - 1) * t..];
-        for (tag, out) in rest[..t].iter_mut().enumerate() {
-            let best = if is_inside(tag as u16) {
-                let b = tag - 1;
-                (prev[b] + transitions[b * t + tag]).max(prev[tag] + transitions[tag * t + tag])
-            } else {
-                max_sum(prev, &layout.into[tag * t..(tag + 1) * t])
-            };
-            *out = best + emissions[i * t + tag];
+        let out = &mut rest[..t];
+        best.clear();
+        best.resize(open, f32::NEG_INFINITY);
+        for (from, &score) in prev.iter().enumerate() {
+            relax(
+                best,
+                score,
+                &layout.from_open[from * open..(from + 1) * open],
+            );
+        }
+        for (k, tag) in open_tags(t).enumerate() {
+            out[tag] = best[k] + emissions[i * stride + tag];
+        }
+        // `I-X` follows only `B-X` or `I-X`.
+        for inside in (2..t).step_by(2) {
+            let b = inside - 1;
+            let s = (prev[b] + transitions[b * t + inside])
+                .max(prev[inside] + transitions[inside * t + inside]);
+            out[inside] = s + emissions[i * stride + inside];
         }
     }
     // Back from the best last tag: each step's best predecessor, recomputed (cheaper than
@@ -226,9 +250,10 @@ fn viterbi(
     for i in (1..n).rev() {
         tags[i] = last as u16;
         let prev = &forward[(i - 1) * t..i * t];
+        let to = last;
         let mut best = f32::NEG_INFINITY;
-        for p in candidates(last as u16, t) {
-            let s = prev[p] + transitions[p * t + last];
+        for p in candidates(to as u16, t) {
+            let s = prev[p] + transitions[p * t + to];
             if s > best {
                 best = s;
                 last = p;
@@ -276,30 +301,35 @@ fn max_marginal_margins(
         emissions,
         forward,
         backward,
+        open: row,
         ahead,
     } = scratch;
     backward.clear();
     backward.resize(n * t, 0.0);
     ahead.clear();
     ahead.resize(t, 0.0);
-    let open = t.div_ceil(2);
-    let mut ahead_open = vec![0f32; open];
+    let width = layout.tag_width;
     // backward[i][tag]: the best score of tokens i+1.. given `tag` at i. What may follow a tag
-    // is `O`, any `B`, and its own label's `I`; `ahead` holds each next tag's own score.
+    // is an open tag or its own label's `I`; `ahead` holds each next tag's own score.
     for i in (0..n - 1).rev() {
         for (next, a) in ahead.iter_mut().enumerate() {
-            *a = emissions[(i + 1) * t + next] + backward[(i + 1) * t + next];
+            *a = emissions[(i + 1) * width + next] + backward[(i + 1) * t + next];
         }
-        for (k, tag) in open_tags(t).enumerate() {
-            ahead_open[k] = ahead[tag];
+        row.clear();
+        row.resize(width, f32::NEG_INFINITY);
+        for (k, next) in open_tags(t).enumerate() {
+            relax(
+                row,
+                ahead[next],
+                &layout.into_open[k * width..(k + 1) * width],
+            );
         }
-        for tag in 0..t {
-            let mut best = max_sum(&layout.from_open[tag * open..(tag + 1) * open], &ahead_open);
-            if let Some(label) = label_of(tag as u16) {
-                let inside = usize::from(begin(label)) + 1;
-                best = best.max(transitions[tag * t + inside] + ahead[inside]);
+        let out = &mut backward[i * t..(i + 1) * t];
+        out.copy_from_slice(&row[..t]);
+        for inside in (2..t).step_by(2) {
+            for from in [inside - 1, inside] {
+                out[from] = out[from].max(transitions[from * t + inside] + ahead[inside]);
             }
-            backward[i * t + tag] = best;
         }
     }
     for (i, &tag) in tags.iter().enumerate() {
@@ -332,17 +362,18 @@ struct Sequence {
 }
 
 impl Sequence {
-    /// Each token's score per tag under `weights`, into `out`.
-    fn emissions(&self, weights: &[f32], t: usize, out: &mut Vec<f32>) {
+    /// Each token's score per tag under `weights` (rows of `stride`), into `out`.
+    fn emissions(&self, weights: &[f32], stride: usize, out: &mut Vec<f32>) {
         let n = self.tags.len();
         out.clear();
-        out.resize(n * t, 0.0);
+        out.resize(n * stride, 0.0);
         for i in 0..n {
-            let scores = &mut out[i * t..(i + 1) * t];
-            for &row in &self.rows[self.starts[i] as usize..self.starts[i + 1] as usize] {
-                let w = &weights[row as usize * t..(row as usize + 1) * t];
-                scores.iter_mut().zip(w).for_each(|(o, w)| *o += w);
-            }
+            let rows = &self.rows[self.starts[i] as usize..self.starts[i + 1] as usize];
+            sum_rows(
+                rows.iter().map(|&r| r as usize),
+                weights,
+                &mut out[i * stride..(i + 1) * stride],
+            );
         }
     }
 }
@@ -486,12 +517,14 @@ impl Trainer {
     /// the scale of its confidence.
     pub(crate) fn train(self, labels: usize, epochs: usize, seed: u64) -> (Tagger, f32) {
         let t = 2 * labels + 1;
+        // Weight rows padded to whole vectors, as the decoders' emission rows are.
+        let stride = padded(t);
         let rows = self.features.len();
-        let mut weights = vec![0f32; rows * t];
+        let mut weights = vec![0f32; rows * stride];
         for &(row, tag, weight) in &self.priors {
-            weights[row as usize * t + usize::from(tag)] += weight;
+            weights[row as usize * stride + usize::from(tag)] += weight;
         }
-        let mut totals = vec![0f64; rows * t];
+        let mut totals = vec![0f64; rows * stride];
         let mut transitions = vec![0f32; (t + 1) * t];
         let mut transition_totals = vec![0f64; (t + 1) * t];
         let mut order: Vec<usize> = (0..self.sequences.len()).collect();
@@ -506,7 +539,7 @@ impl Trainer {
             for &s in &order {
                 let seq = &self.sequences[s];
                 let n = seq.tags.len();
-                seq.emissions(&weights, t, &mut scratch.emissions);
+                seq.emissions(&weights, stride, &mut scratch.emissions);
                 let layout = Layout::new(&transitions, t);
                 viterbi(&transitions, &layout, t, &mut scratch, &mut predicted);
                 if predicted != seq.tags {
@@ -520,7 +553,7 @@ impl Trainer {
                             for &row in
                                 &seq.rows[seq.starts[i] as usize..seq.starts[i + 1] as usize]
                             {
-                                let base = row as usize * t;
+                                let base = row as usize * stride;
                                 update(&mut weights, &mut totals, base + gold, 1.0);
                                 update(&mut weights, &mut totals, base + pred, -1.0);
                             }
@@ -559,7 +592,7 @@ impl Trainer {
         let mut span_margins = Vec::new();
         let mut margins = Vec::new();
         for seq in &self.sequences {
-            seq.emissions(&weights, t, &mut scratch.emissions);
+            seq.emissions(&weights, stride, &mut scratch.emissions);
             viterbi(&transitions, &layout, t, &mut scratch, &mut predicted);
             max_marginal_margins(
                 &transitions,
@@ -578,7 +611,7 @@ impl Trainer {
             );
         }
         let scale = lower_decile(span_margins);
-        let (table, weights) = kept_rows(&self.features, &weights, t);
+        let (table, weights) = kept_rows(&self.features, &weights, stride);
         let tagger = Tagger {
             tags: t,
             table,
@@ -703,10 +736,11 @@ mod tests {
     fn viterbi_never_starts_inside() {
         // Emissions that favour I-0 everywhere still decode to B-0 I-0 I-0.
         let t = 3;
-        let emissions = [0.0, 0.0, 5.0, 0.0, 0.0, 5.0, 0.0, 0.0, 5.0];
+        // One padded row of eight per token.
+        let row = [0.0, 0.0, 5.0, 0.0, 0.0, 0.0, 0.0, 0.0];
         let transitions = vec![0.0; (t + 1) * t];
         let mut scratch = Scratch {
-            emissions: emissions.to_vec(),
+            emissions: row.repeat(3),
             ..Scratch::default()
         };
         let mut tags = Vec::new();
