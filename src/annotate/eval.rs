@@ -99,6 +99,14 @@ pub fn coarse_label(label: &str) -> &str {
     }
 }
 
+/// A comma-separated label list (`PER,ORG,LOC`), blanks skipped.
+pub fn parse_labels(list: &str) -> Vec<String> {
+    list.split(',')
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct EvalOptions {
     /// Compare coarse labels: ours mapped by [`coarse_label`], the gold's `coarse` field.

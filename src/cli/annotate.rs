@@ -272,12 +272,7 @@ pub fn eval(
     let engine = engine(dictionary)?;
     let options = EvalOptions {
         coarse,
-        labels: labels.map(|l| {
-            l.split(',')
-                .map(|s| s.trim().to_owned())
-                .filter(|s| !s.is_empty())
-                .collect()
-        }),
+        labels: labels.as_deref().map(eval::parse_labels),
     };
     let started = std::time::Instant::now();
     let report = eval::evaluate(&engine, &docs, &options);

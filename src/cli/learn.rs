@@ -214,12 +214,7 @@ pub fn learning_curve(args: &CurveArgs, out: &mut dyn Write) -> Result<()> {
     };
     let options = EvalOptions {
         coarse,
-        labels: labels.map(|l| {
-            l.split(',')
-                .map(|s| s.trim().to_owned())
-                .filter(|s| !s.is_empty())
-                .collect()
-        }),
+        labels: labels.as_deref().map(eval::parse_labels),
     };
     let train_docs: Vec<TrainingDoc> = order
         .iter()

@@ -404,20 +404,7 @@ impl Trainer {
     /// Adds the tokens `tokens` of `features` with their gold classes (0: none), each on its
     /// own, for a [`Classifier`].
     pub(crate) fn add_tokens(&mut self, features: &Features, tokens: &[usize], classes: &[u16]) {
-        let mut rows = Vec::new();
-        let mut starts = Vec::with_capacity(tokens.len() + 1);
-        for &i in tokens {
-            starts.push(rows.len() as u32);
-            for &f in features.token(i) {
-                rows.push(self.row(f));
-            }
-        }
-        starts.push(rows.len() as u32);
-        self.sequences.push(Sequence {
-            rows,
-            starts,
-            tags: classes.to_vec(),
-        });
+        self.push(features, tokens.iter().copied(), classes);
     }
 
     /// Trains a [`Classifier`] of `classes` classes (0: none) on the tokens added with
@@ -495,9 +482,14 @@ impl Trainer {
     /// Adds tokens `range` of `features` with their gold `tags` (one per token).
     pub(crate) fn add(&mut self, features: &Features, range: Range<usize>, tags: &[u16]) {
         debug_assert_eq!(range.len(), tags.len());
+        self.push(features, range, tags);
+    }
+
+    /// One sequence of `tokens` of `features` (in order) with their gold `tags`.
+    fn push(&mut self, features: &Features, tokens: impl Iterator<Item = usize>, tags: &[u16]) {
         let mut rows = Vec::new();
-        let mut starts = Vec::with_capacity(range.len() + 1);
-        for i in range {
+        let mut starts = Vec::with_capacity(tags.len() + 1);
+        for i in tokens {
             starts.push(rows.len() as u32);
             for &f in features.token(i) {
                 rows.push(self.row(f));
