@@ -79,12 +79,13 @@ pub struct Engine {
 }
 
 /// What the rules make of one text, for the learner: the prepared text, the kept entities
-/// (sorted by start, non-overlapping), every gazetteer name seen (when asked for), and the
-/// kept triggers; all over token indices.
+/// (sorted by start, non-overlapping), every candidate the recognisers proposed before the
+/// overlap policy chose (when asked for; sorted by start), and the kept triggers; all over
+/// token indices.
 pub(crate) struct Analysis<'a, 't> {
     pub doc: &'a Doc<'t>,
     pub entities: &'a [Candidate],
-    pub gazetteer: &'a [Candidate],
+    pub seen: &'a [Candidate],
     pub triggers: &'a [TriggerHit],
 }
 
@@ -179,12 +180,12 @@ impl Engine {
         self.roles.knows(event_type)
     }
 
-    /// Runs the rules on `text` and hands what they found to `f`; with `gazetteer`, every
-    /// gazetteer name seen is kept for it too.
+    /// Runs the rules on `text` and hands what they found to `f`; with `keep_candidates`,
+    /// every candidate before the overlap policy too.
     pub(crate) fn analyse<R>(
         &self,
         text: &str,
-        gazetteer: bool,
+        keep_candidates: bool,
         f: impl FnOnce(Analysis) -> R,
     ) -> R {
         let mut buffers = DocBuffers::take();
@@ -192,13 +193,13 @@ impl Engine {
         let Scratch {
             candidates,
             gazetteer: names_found,
-            gazetteer_seen,
+            seen,
             names,
             resolve,
         } = &mut scratch;
         candidates.clear();
         names_found.clear();
-        gazetteer_seen.clear();
+        seen.clear();
         let doc = Doc::new(text, &self.lexicon, buffers);
         if let Some(dictionary) = &self.dictionary {
             dictionary.find(&doc, candidates);
@@ -206,12 +207,12 @@ impl Engine {
         entities::values(&doc, candidates);
         entities::credits(&doc, candidates);
         entities::gazetteer(&doc, &self.lexicon, names_found);
-        if gazetteer {
-            gazetteer_seen.extend_from_slice(names_found);
-            gazetteer_seen.sort_by_key(|c| c.start);
-        }
         entities::names(&doc, names_found, names, candidates);
         candidates.append(names_found);
+        if keep_candidates {
+            seen.extend_from_slice(candidates);
+            seen.sort_by_key(|c| c.start);
+        }
         // From here on `candidates` holds the kept ones.
         entities::resolve(candidates, resolve);
         entities::native_script(&doc, candidates);
@@ -219,7 +220,7 @@ impl Engine {
         let result = f(Analysis {
             doc: &doc,
             entities: candidates,
-            gazetteer: gazetteer_seen,
+            seen,
             triggers: &triggers,
         });
         doc.recycle(scratch);
@@ -246,8 +247,8 @@ struct DocBuffers {
 struct Scratch {
     candidates: Vec<Candidate>,
     gazetteer: Vec<Candidate>,
-    /// A copy of the gazetteer's names for the learner, which `gazetteer` gives away.
-    gazetteer_seen: Vec<Candidate>,
+    /// Every candidate before the overlap policy, for the learner.
+    seen: Vec<Candidate>,
     names: NameBuffers,
     resolve: ResolveBuffers,
 }

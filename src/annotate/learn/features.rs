@@ -40,8 +40,9 @@ mod template {
     pub const RULE_NEXT: u64 = 21;
     pub const RULE_SHAPE: u64 = 22;
     pub const RULE_LOWER: u64 = 23;
-    /// A gazetteer name at the token, whether or not the rules kept it.
-    pub const GAZETTEER: u64 = 24;
+    /// A rule's candidate at the token (a gazetteer name, a title's person…), whether or not
+    /// the overlap policy kept it: the rules' second opinions.
+    pub const CANDIDATE: u64 = 24;
     /// Sentence-initial, with the token's case.
     pub const FIRST: u64 = 25;
     /// A capitalised word whose lower-case form the document also uses (`The`, `Shares`).
@@ -107,7 +108,6 @@ struct Keys {
     /// The rules' entity at the token, positioned; 0 for none.
     rule: u64,
     rule_name: u64,
-    gazetteer: u64,
     trigger_rule: u64,
 }
 
@@ -118,6 +118,11 @@ pub(crate) struct Features {
     pub values: Vec<u64>,
     pub starts: Vec<u32>,
     keys: Vec<Keys>,
+    /// (token, value) of every rule candidate at a token, sorted.
+    seen: Vec<(usize, u64)>,
+    /// Each token's prefix and suffix features, flat, computed with its lower case.
+    affixes: Vec<u64>,
+    affix_starts: Vec<u32>,
     /// Per token of the current sentence, the run of capitalised words it is in.
     runs: Vec<Option<(usize, usize)>>,
     lower: String,
@@ -133,13 +138,13 @@ impl Features {
         self.keys[i].lower
     }
 
-    /// Computes the features of `doc`'s tokens, given the rules' kept entities, the gazetteer
-    /// names they saw, and the triggers they kept (each sorted by start).
+    /// Computes the features of `doc`'s tokens, given the rules' kept entities, every
+    /// candidate they proposed, and the triggers they kept (each sorted by start).
     pub(crate) fn extract(
         &mut self,
         doc: &Doc,
         entities: &[Candidate],
-        gazetteer: &[Candidate],
+        candidates: &[Candidate],
         triggers: &[TriggerHit],
     ) {
         let n = doc.tokens.len();
@@ -147,13 +152,18 @@ impl Features {
         self.starts.clear();
         self.keys.clear();
         self.keys.resize(n, Keys::default());
+        self.affixes.clear();
+        self.affix_starts.clear();
         for (i, token) in doc.tokens.iter().enumerate() {
             let word = doc.word(i);
             let lower = lower_into(word, &mut self.lower);
             self.keys[i].word = hash_word(word.as_bytes());
             self.keys[i].lower = hash_word(lower.as_bytes());
             self.keys[i].shape = shape(word, token.kind);
+            self.affix_starts.push(self.affixes.len() as u32);
+            push_affixes(lower, &mut self.affixes);
         }
+        self.affix_starts.push(self.affixes.len() as u32);
         for e in entities {
             for i in e.start..e.end.min(n) {
                 let k = &mut self.keys[i];
@@ -161,14 +171,20 @@ impl Features {
                 k.rule_name = mix(k.rule, hash_word(e.rule.as_bytes()));
             }
         }
-        for g in gazetteer {
+        self.seen.clear();
+        for g in candidates {
             for i in g.start..g.end.min(n) {
-                self.keys[i].gazetteer = mix(
-                    positioned(g.label, i == g.start),
-                    hash_word(g.rule.as_bytes()),
-                );
+                self.seen.push((
+                    i,
+                    mix(
+                        positioned(g.label, i == g.start),
+                        hash_word(g.rule.as_bytes()),
+                    ),
+                ));
             }
         }
+        self.seen.sort_unstable();
+        let mut seen_at = 0;
         for t in triggers {
             for i in t.start..t.end.min(n) {
                 self.keys[i].trigger_rule = positioned(t.event_type, i == t.start);
@@ -236,7 +252,9 @@ impl Features {
                     shape_prev,
                     mix2(0, k.shape, shape_next),
                 ));
-                push_affixes(lower_into(doc.word(i), &mut self.lower), v);
+                v.extend_from_slice(
+                    &self.affixes[self.affix_starts[i] as usize..self.affix_starts[i + 1] as usize],
+                );
                 let info = doc.infos[i];
                 push_bits(template::FLAG, info.flags, v);
                 if let Some(p) = prev.filter(|p| range.contains(p)) {
@@ -253,8 +271,12 @@ impl Features {
                 }
                 v.push(mix(template::RULE_PREV, rule_prev));
                 v.push(mix(template::RULE_NEXT, rule_next));
-                if k.gazetteer != 0 {
-                    v.push(mix(template::GAZETTEER, k.gazetteer));
+                while seen_at < self.seen.len() && self.seen[seen_at].0 < i {
+                    seen_at += 1;
+                }
+                while seen_at < self.seen.len() && self.seen[seen_at].0 == i {
+                    v.push(mix(template::CANDIDATE, self.seen[seen_at].1));
+                    seen_at += 1;
                 }
                 let case = doc.tokens[i].case as u64;
                 if i == range.start {

@@ -556,7 +556,7 @@ fn train_layers(
             features.extract(
                 analysis.doc,
                 analysis.entities,
-                analysis.gazetteer,
+                analysis.seen,
                 analysis.triggers,
             );
             let gold = gold_tokens(&analysis, &doc.entities, &entities.labels);
@@ -627,7 +627,7 @@ pub fn train(engine: &Engine, docs: &[TrainingDoc], options: &TrainOptions) -> M
                     buffers.features.extract(
                         analysis.doc,
                         analysis.entities,
-                        analysis.gazetteer,
+                        analysis.seen,
                         analysis.triggers,
                     );
                     if let (Some(full), Some(layer)) = (&entities, &fold_entities) {
@@ -852,7 +852,7 @@ impl Model {
             buffers.features.extract(
                 analysis.doc,
                 analysis.entities,
-                analysis.gazetteer,
+                analysis.seen,
                 analysis.triggers,
             );
             let entities = self.combine_entities(analysis, buffers);
