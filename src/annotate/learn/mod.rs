@@ -683,7 +683,8 @@ thread_local! {
 
 impl Layer {
     /// The layer's spans in the analysed text whose features `buffers` holds, and per token
-    /// the confidence that it is outside every span (`None` where the layer tags it).
+    /// the confidence that it is outside every span (`None` where the layer tags it, and where
+    /// nobody asks: in sentences with no span of the layer's nor of the rules').
     fn decode(
         &self,
         analysis: &Analysis,
@@ -700,9 +701,18 @@ impl Layer {
         } = buffers;
         match &self.labeller {
             Labeller::Spans(tagger) => {
+                let mut rule_at = rules.iter().peekable();
                 for sentence in &analysis.doc.sentences {
                     let range = sentence.tokens.clone();
-                    tagger.decode(features, range.clone(), scratch, tags, margins);
+                    tagger.decode(features, range.clone(), scratch, tags);
+                    // Margins score the model's spans and, at the rules' spans, how sure it is
+                    // that they are empty: a sentence with neither needs none.
+                    while rule_at.next_if(|r| r.1 <= range.start).is_some() {}
+                    let rules_here = rule_at.peek().is_some_and(|r| r.0 < range.end);
+                    if !rules_here && tags.iter().all(|&t| t == tagger::OUTSIDE) {
+                        continue;
+                    }
+                    tagger.margins(scratch, tags, margins);
                     let mut k = 0;
                     while k < tags.len() {
                         let Some(label) = tagger::label_of(tags[k]) else {

@@ -110,15 +110,14 @@ pub(crate) struct Scratch {
 }
 
 impl Tagger {
-    /// The best tags of tokens `range` of `features`, with each token's margin: how much the
-    /// best sequence outscores the best one that tags the token otherwise.
+    /// The best tags of tokens `range` of `features`; [`Tagger::margins`] then gives how
+    /// sure each is.
     pub(crate) fn decode(
         &self,
         features: &Features,
         range: Range<usize>,
         scratch: &mut Scratch,
         tags: &mut Vec<u16>,
-        margins: &mut Vec<f32>,
     ) {
         let t = self.tags;
         let stride = self.layout.tag_width;
@@ -134,7 +133,20 @@ impl Tagger {
             );
         }
         viterbi(&self.transitions, &self.layout, t, scratch, tags);
-        max_marginal_margins(&self.transitions, &self.layout, t, scratch, tags, margins);
+    }
+
+    /// Each token's margin in the sentence [`Tagger::decode`] just tagged (`tags`, with
+    /// `scratch` as it left it): how much the best sequence outscores the best one that tags
+    /// the token otherwise.
+    pub(crate) fn margins(&self, scratch: &mut Scratch, tags: &[u16], margins: &mut Vec<f32>) {
+        max_marginal_margins(
+            &self.transitions,
+            &self.layout,
+            self.tags,
+            scratch,
+            tags,
+            margins,
+        );
     }
 }
 
