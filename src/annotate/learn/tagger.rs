@@ -107,6 +107,7 @@ pub(crate) struct Scratch {
     /// One row of best scores (into the open tags, or of every tag), padded.
     open: Vec<f32>,
     ahead: Vec<f32>,
+    ahead_open: Vec<f32>,
 }
 
 impl Tagger {
@@ -194,12 +195,22 @@ impl Layout {
     }
 }
 
-/// `best[k] = max(best[k], base + row[k])` for every `k`: one step of a max-plus product.
+/// `out[j] = max over i of (scores[i] + matrix[i][j])`, a max-plus product of `scores` and a
+/// matrix of rows `out.len()` wide (whole vectors of eight). Eight outputs at a time stay in
+/// registers over all of `scores`.
 #[inline]
-fn relax(best: &mut [f32], base: f32, row: &[f32]) {
-    for (b, r) in best.iter_mut().zip(row) {
-        let s = base + r;
-        *b = if s > *b { s } else { *b };
+fn max_plus(scores: &[f32], matrix: &[f32], out: &mut [f32]) {
+    let width = out.len();
+    for (c, chunk) in out.chunks_exact_mut(8).enumerate() {
+        let mut acc = [f32::NEG_INFINITY; 8];
+        for (i, &score) in scores.iter().enumerate() {
+            let row = &matrix[i * width + c * 8..i * width + c * 8 + 8];
+            for k in 0..8 {
+                let s = score + row[k];
+                acc[k] = if s > acc[k] { s } else { acc[k] };
+            }
+        }
+        chunk.copy_from_slice(&acc);
     }
 }
 
@@ -235,15 +246,8 @@ fn viterbi(
         let (done, rest) = forward.split_at_mut(i * t);
         let prev = &done[(i - 1) * t..];
         let out = &mut rest[..t];
-        best.clear();
         best.resize(open, f32::NEG_INFINITY);
-        for (from, &score) in prev.iter().enumerate() {
-            relax(
-                best,
-                score,
-                &layout.from_open[from * open..(from + 1) * open],
-            );
-        }
+        max_plus(prev, &layout.from_open, best);
         for (k, tag) in open_tags(t).enumerate() {
             out[tag] = best[k] + emissions[i * stride + tag];
         }
@@ -315,6 +319,7 @@ fn max_marginal_margins(
         backward,
         open: row,
         ahead,
+        ahead_open,
     } = scratch;
     backward.clear();
     backward.resize(n * t, 0.0);
@@ -327,15 +332,10 @@ fn max_marginal_margins(
         for (next, a) in ahead.iter_mut().enumerate() {
             *a = emissions[(i + 1) * width + next] + backward[(i + 1) * t + next];
         }
-        row.clear();
+        ahead_open.clear();
+        ahead_open.extend(open_tags(t).map(|next| ahead[next]));
         row.resize(width, f32::NEG_INFINITY);
-        for (k, next) in open_tags(t).enumerate() {
-            relax(
-                row,
-                ahead[next],
-                &layout.into_open[k * width..(k + 1) * width],
-            );
-        }
+        max_plus(ahead_open, &layout.into_open, row);
         let out = &mut backward[i * t..(i + 1) * t];
         out.copy_from_slice(&row[..t]);
         for inside in (2..t).step_by(2) {
