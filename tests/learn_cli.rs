@@ -115,6 +115,18 @@ fn a_project_pre_annotates_its_next_documents_and_files_its_own_way() {
             .all(|d| d.entities().iter().all(|e| e.status == Status::Accepted))
     );
 
+    // Running it again changes nothing: the same model proposes the same suggestions.
+    tagdesk(&["annotate", arg(&project)]);
+    let again = project_file::load(&project).unwrap();
+    assert_eq!(
+        again
+            .documents()
+            .iter()
+            .find(|d| d.id() == doc.id())
+            .unwrap(),
+        doc
+    );
+
     // The next batch, as files: the same labels, in the gold JSONL shape on stdout.
     let out = tagdesk(&[
         "annotate-file",

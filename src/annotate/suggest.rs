@@ -70,6 +70,10 @@ pub fn refresh_edit(doc: &Document, proposals: &Proposals) -> Edit {
     if !is_untouched(doc) {
         return suggestion_edit(doc, proposals);
     }
+    if already_proposed(doc, proposals) {
+        // Running the same model again changes nothing, not even ids.
+        return Edit::Batch(Vec::new());
+    }
     let mut events: Vec<EventId> = doc
         .events()
         .iter()
@@ -113,6 +117,42 @@ pub fn refresh_edit(doc: &Document, proposals: &Proposals) -> Edit {
         edits.extend(more);
     }
     Edit::Batch(edits)
+}
+
+/// Whether `doc`'s suggestions from tagdesk are exactly `proposals`: the same entity spans and
+/// labels, and the same event triggers and types.
+fn already_proposed(doc: &Document, proposals: &Proposals) -> bool {
+    let mut ours: Vec<(Span, &str)> = doc
+        .entities()
+        .iter()
+        .filter(|e| is_ours(&e.origin))
+        .map(|e| (e.span, e.label.as_str()))
+        .collect();
+    let mut proposed: Vec<(Span, &str)> = proposals
+        .entities
+        .iter()
+        .map(|e| (e.span, e.label))
+        .collect();
+    let mut our_events: Vec<(Span, &str)> = doc
+        .events()
+        .iter()
+        .filter(|e| is_ours(&e.origin))
+        .map(|e| (e.trigger, e.event_type.as_str()))
+        .collect();
+    let mut proposed_events: Vec<(Span, &str)> = proposals
+        .events
+        .iter()
+        .map(|e| (e.trigger, e.event_type))
+        .collect();
+    for list in [
+        &mut ours,
+        &mut proposed,
+        &mut our_events,
+        &mut proposed_events,
+    ] {
+        list.sort_by_key(|&(span, label)| (span.start, span.end, label));
+    }
+    ours == proposed && our_events == proposed_events
 }
 
 /// Annotations that an edit removes, sorted by id, so that the additions ignore them.
