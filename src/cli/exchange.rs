@@ -81,7 +81,9 @@ impl From<OffsetsArg> for OffsetUnit {
 /// `tagdesk export` arguments.
 #[derive(Args, Debug)]
 pub struct ExportArgs {
+    /// The project file (.tagdesk.ron or .tagdesk.json)
     pub project: PathBuf,
+    /// Training-data format to write
     #[arg(long, value_enum)]
     pub format: ExportFormatArg,
     /// Output file (conll, iob1, bilou, spacy, doccano) or folder (brat, label-studio, hf)
@@ -119,9 +121,12 @@ pub struct ExportArgs {
 /// `tagdesk import` arguments.
 #[derive(Args, Debug)]
 pub struct ImportArgs {
+    /// The project file (.tagdesk.ron or .tagdesk.json)
     pub project: PathBuf,
+    /// Format of the files to import
     #[arg(long, value_enum)]
     pub format: ImportFormatArg,
+    /// Files or folders to import (brat: folders of .txt and .ann with an annotation.conf)
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     /// Extend the schema with labels and event types the imported annotations use (for brat,

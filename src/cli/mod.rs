@@ -30,6 +30,7 @@ pub struct Cli {
 pub enum Command {
     /// Create an empty project (NAME.tagdesk.ron, or .tagdesk.json)
     New {
+        /// The project file to create (.tagdesk.ron or .tagdesk.json)
         project: PathBuf,
         /// Schema file (RON or JSON) instead of the default news schema
         #[arg(long)]
@@ -40,7 +41,9 @@ pub enum Command {
     },
     /// Import articles (.txt, .md, .html, .jsonl, or folders of them) into a project
     Add {
+        /// The project file (.tagdesk.ron or .tagdesk.json)
         project: PathBuf,
+        /// Articles (.txt, .md, .html, .jsonl) or folders of them
         #[arg(required = true)]
         paths: Vec<PathBuf>,
         /// Extend the schema with labels and event types the imported annotations use
@@ -48,11 +51,22 @@ pub enum Command {
         add_labels: bool,
     },
     /// Check a project: spans, ids, labels, text hashes; exit 1 if it has errors
-    Validate { project: PathBuf },
+    Validate {
+        /// The project file (.tagdesk.ron or .tagdesk.json)
+        project: PathBuf,
+    },
     /// Count documents, entities and events per label and status
-    Stats { project: PathBuf },
+    Stats {
+        /// The project file (.tagdesk.ron or .tagdesk.json)
+        project: PathBuf,
+    },
     /// Write a project in another format, chosen by OUT's extension (.tagdesk.ron / .tagdesk.json)
-    Convert { project: PathBuf, out: PathBuf },
+    Convert {
+        /// The project file to read
+        project: PathBuf,
+        /// The file to write, in the format of its extension
+        out: PathBuf,
+    },
     /// Measure the document view's frame times while scrolling long documents (headless)
     #[cfg(feature = "gui")]
     BenchView {
@@ -66,6 +80,7 @@ pub enum Command {
     Import(exchange::ImportArgs),
     /// Add the pre-annotation engine's proposals to a project as suggestions
     Annotate {
+        /// The project file (.tagdesk.ron or .tagdesk.json)
         project: PathBuf,
         /// Only these documents (id or name); repeatable. Default: all
         #[arg(long = "doc")]
@@ -81,6 +96,7 @@ pub enum Command {
     /// Show what a project's pre-annotation learns from (reviewed documents, labels, the
     /// model's cross-validated quality), or switch learning on or off for the project
     Learning {
+        /// The project file (.tagdesk.ron or .tagdesk.json)
         project: PathBuf,
         /// Switch learning on or off (saved in the project)
         #[arg(value_enum)]
@@ -89,6 +105,7 @@ pub enum Command {
     /// Attach a dictionary of JSONL patterns to a project (replacing any), remove it with
     /// --clear, or, with no FILE, show it; `annotate` and the app use it
     Dictionary {
+        /// The project file (.tagdesk.ron or .tagdesk.json)
         project: PathBuf,
         /// JSONL, one pattern a line: {"label": "ORG", "pattern": "Nikkei Asia"} or
         /// {"label": "ORG", "pattern": [{"lower": "nikkei"}, {"lower": "asia"}]}
@@ -106,6 +123,7 @@ pub enum Command {
         /// Articles (.txt, .md, .html, .jsonl) or folders of them
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Output format
         #[arg(long, value_enum, default_value = "jsonl")]
         format: AnnotateFormat,
         /// Dictionary (JSONL patterns) whose matches win over the built-in rules
@@ -121,6 +139,7 @@ pub enum Command {
     LearningCurve(learn::CurveArgs),
     /// Score the engine against gold JSONL files (together): P/R/F1 per label, events
     Eval {
+        /// Gold JSONL files (the common format of ../shared/data), scored together
         #[arg(required = true)]
         gold: Vec<PathBuf>,
         /// Compare on the gold's coarse labels (PER ORG LOC DATE MISC)
@@ -129,6 +148,7 @@ pub enum Command {
         /// Score only these labels, comma-separated (e.g. PER,ORG,LOC,MISC)
         #[arg(long)]
         labels: Option<String>,
+        /// Dictionary (JSONL patterns) whose matches win over the built-in rules
         #[arg(long)]
         dictionary: Option<PathBuf>,
     },
@@ -235,4 +255,27 @@ fn bench_view(frames: usize, out: &mut dyn Write) -> Result<()> {
         "({frames} frames each, scrolling 400 points a frame, 1280x820, one core, no GPU)"
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    /// `tagdesk COMMAND --help` explains every argument and flag.
+    #[test]
+    fn every_argument_has_help_text() {
+        let cli = Cli::command();
+        let mut missing = Vec::new();
+        for command in cli.get_subcommands() {
+            for arg in command.get_arguments() {
+                let builtin = matches!(arg.get_id().as_str(), "help" | "version");
+                if !builtin && arg.get_help().is_none() {
+                    missing.push(format!("{} {}", command.get_name(), arg.get_id()));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "no help text: {missing:?}");
+    }
 }
