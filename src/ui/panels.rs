@@ -6,16 +6,32 @@ use super::{AnnotationRef, Request, color_of, origin_text, target_text};
 use crate::model::{ArgTarget, Argument, Document, Edit, Entity, Project, Schema, Status};
 
 /// Documents of the project with their progress.
+/// A thin bar filled in proportion to `done` of `total`. Painted rather than egui's
+/// `ProgressBar`, whose rounded fill shows a dot at zero.
+fn progress_ui(ui: &mut Ui, done: usize, total: usize) {
+    let (rect, _) =
+        ui.allocate_exact_size(egui::vec2(ui.available_width(), 8.0), egui::Sense::hover());
+    let painter = ui.painter();
+    painter.rect_filled(rect, 4.0, ui.visuals().extreme_bg_color);
+    if let Some(fill) = progress_fill(rect, done, total) {
+        painter.rect_filled(fill, 4.0, ui.visuals().selection.bg_fill);
+    }
+}
+
+/// The filled part of a progress bar, none at all when nothing is done.
+fn progress_fill(bar: egui::Rect, done: usize, total: usize) -> Option<egui::Rect> {
+    (done > 0 && total > 0).then(|| {
+        let fraction = done.min(total) as f32 / total as f32;
+        egui::Rect::from_min_size(bar.min, egui::vec2(bar.width() * fraction, bar.height()))
+    })
+}
+
 pub fn documents_ui(ui: &mut Ui, project: &Project, current: usize) -> Vec<Request> {
     let mut requests = Vec::new();
     let docs = project.documents();
     let done = docs.iter().filter(|d| d.is_done()).count();
     ui.label(format!("{done} / {} done", docs.len()));
-    ui.add(egui::ProgressBar::new(if docs.is_empty() {
-        0.0
-    } else {
-        done as f32 / docs.len() as f32
-    }));
+    progress_ui(ui, done, docs.len());
     egui::ScrollArea::vertical()
         .id_salt("documents")
         .max_height(ui.available_height() * 0.4)
@@ -386,4 +402,18 @@ fn event_detail_ui(
             }
         });
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_progress_bar_is_empty_at_zero_and_full_when_all_are_done() {
+        let bar = egui::Rect::from_min_size(egui::pos2(10.0, 0.0), egui::vec2(200.0, 8.0));
+        assert_eq!(progress_fill(bar, 0, 42), None);
+        assert_eq!(progress_fill(bar, 0, 0), None);
+        assert_eq!(progress_fill(bar, 21, 42).map(|r| r.width()), Some(100.0));
+        assert_eq!(progress_fill(bar, 42, 42), Some(bar));
+    }
 }
