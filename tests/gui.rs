@@ -989,3 +989,26 @@ fn documents_marked_done_teach_the_model_and_undo_restores_the_suggestions() {
     press(&mut harness, Modifiers::COMMAND, Key::Z, 1);
     assert!(harness.state().project().learning());
 }
+
+#[test]
+fn the_events_panel_offers_the_selected_trigger_s_type_or_the_last_one_used() {
+    let recovery = tempfile::tempdir().unwrap();
+    let mut harness = sample_harness(recovery.path());
+    // Before anything is selected: the schema's first type.
+    assert_eq!(harness.state().new_event_type(), "Life:Be-Born");
+    find_and_select(&mut harness, "talks");
+    harness.run();
+    assert_eq!(harness.state().new_event_type(), "Contact:Meet");
+    find_and_select(&mut harness, "departed");
+    harness.run();
+    assert_eq!(harness.state().new_event_type(), "Movement:Transport");
+    press(&mut harness, Modifiers::COMMAND, Key::T, 1);
+    assert!(matches!(
+        harness.state().selected(),
+        Some(AnnotationRef::Event(_))
+    ));
+    // A word the trigger lexicon does not know keeps the type last used.
+    find_and_select(&mut harness, "Seoul");
+    harness.run();
+    assert_eq!(harness.state().new_event_type(), "Movement:Transport");
+}

@@ -166,6 +166,21 @@ impl Engine {
         }
     }
 
+    /// The event types the trigger lexicon lists for a trigger starting with `word`, most
+    /// likely first, each once (`talks` -> `Contact:Meet`).
+    pub fn trigger_types(&self, word: &str) -> Vec<&'static str> {
+        let info = self.lexicon.info(&word.to_lowercase());
+        let mut types: Vec<&'static str> = Vec::new();
+        if info.triggers != 0 {
+            for t in &self.lexicon.triggers[usize::from(info.triggers) - 1] {
+                if !types.contains(&t.event_type) {
+                    types.push(t.event_type);
+                }
+            }
+        }
+        types
+    }
+
     /// Whether the rules (or the dictionary) can propose `label`.
     pub(crate) fn knows_label(&self, label: &str) -> bool {
         lexicon::Label::ALL.iter().any(|l| l.as_str() == label)

@@ -41,7 +41,8 @@ impl EngineSlot {
         self.model.as_ref()
     }
 
-    fn engine(&self) -> &Engine {
+    /// The engine, built on first use.
+    pub fn engine(&self) -> &Engine {
         self.engine.get_or_init(|| {
             let engine = Engine::with_patterns(&self.dictionary);
             match &self.model {

@@ -720,6 +720,37 @@ impl TagdeskApp {
         if self.apply(Edit::AddEvent { doc: doc_id, event }) {
             self.selected = Some(AnnotationRef::Event(id));
             self.view.selection = selection::Selection::caret(span.end);
+            self.last_event_type = Some(event_type.to_owned());
+        }
+    }
+
+    /// When the selection changes, the events panel's type follows it: the type the trigger
+    /// lexicon gives its first word (if the schema has it), else the last one used.
+    pub(super) fn suggest_event_type(&mut self) {
+        let span = self.selected_span();
+        if span == self.typed_for {
+            return;
+        }
+        self.typed_for = span;
+        let Some(span) = span else { return };
+        let word = self
+            .project
+            .documents()
+            .get(self.current)
+            .and_then(|d| d.span_text(span))
+            .and_then(|t| t.split_whitespace().next())
+            .unwrap_or_default()
+            .to_owned();
+        let schema = self.project.schema();
+        let likely = self
+            .engine
+            .engine()
+            .trigger_types(&word)
+            .into_iter()
+            .find(|t| schema.event_type(t).is_some())
+            .map(str::to_owned);
+        if let Some(event_type) = likely.or_else(|| self.last_event_type.clone()) {
+            self.events_panel.new_type = event_type;
         }
     }
 

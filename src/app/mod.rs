@@ -143,6 +143,10 @@ pub struct TagdeskApp {
     estimate_revision: Option<u64>,
     /// Whether the Model window is open.
     pub model_window: bool,
+    /// The selection the events panel's type was last chosen for, and the type of the last
+    /// event made by hand: the panel offers the trigger's likely type, or that one.
+    typed_for: Option<Span>,
+    last_event_type: Option<String>,
     journal: Option<Journal>,
     config: Config,
     dialogs: dialogs::Dialogs,
@@ -184,6 +188,8 @@ impl TagdeskApp {
             estimate: None,
             estimate_revision: None,
             model_window: false,
+            typed_for: None,
+            last_event_type: None,
             journal: None,
             config,
             dialogs: dialogs::Dialogs::default(),
@@ -237,6 +243,11 @@ impl TagdeskApp {
     pub fn modal(&self) -> Option<&Modal> {
         self.modal.as_ref()
     }
+    /// The type the events panel would give an event made now.
+    pub fn new_event_type(&self) -> &str {
+        &self.events_panel.new_type
+    }
+
     pub fn status(&self) -> Option<&str> {
         self.status.as_ref().map(|(s, _)| s.as_str())
     }

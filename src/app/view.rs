@@ -75,6 +75,7 @@ impl TagdeskApp {
                     ));
                 }
             });
+        self.suggest_event_type();
         egui::Panel::right("events")
             .default_size(300.0)
             .show(ui, |ui| {
