@@ -161,7 +161,9 @@ pub fn text_view_ui(
                 .zip(&state.heights)
                 .map(|(p, h)| h.unwrap_or_else(|| estimate(p)) + PARAGRAPH_GAP)
                 .collect();
-            let total: f32 = heights.iter().sum();
+            // Room above the first line for its tags, which sit over their spans.
+            let top_margin = (style.font_size * 0.6).round();
+            let total: f32 = top_margin + heights.iter().sum::<f32>();
             let (content, response) = ui.allocate_exact_size(
                 vec2(ui.available_width(), total.max(viewport.height())),
                 Sense::click_and_drag(),
@@ -170,7 +172,7 @@ pub fn text_view_ui(
 
             // Lay out the visible paragraphs only.
             let mut placed: Vec<Placed> = Vec::new();
-            let mut top = 0.0;
+            let mut top = top_margin;
             for (index, h) in heights.iter().enumerate() {
                 if top > viewport.max.y {
                     break;
@@ -354,7 +356,13 @@ pub fn text_view_ui(
                     }
                 }
                 painter.galley(p.origin, p.galley.clone(), text_color);
-                paint_tags(&painter, &tags, style.font_size, dark);
+                paint_tags(
+                    &painter,
+                    &tags,
+                    style.font_size,
+                    dark,
+                    (content.left(), content.right()),
+                );
             }
 
             // A caret where the selection's head is, while the view has the keyboard.
@@ -386,7 +394,7 @@ pub fn text_view_ui(
             }
             if let Some(target) = state.scroll_to.take() {
                 let index = state.paragraph_of(target);
-                let y: f32 = heights[..index].iter().sum();
+                let y: f32 = top_margin + heights[..index].iter().sum::<f32>();
                 let local = target.saturating_sub(state.paragraphs[index].chars.start);
                 let in_para = placed
                     .iter()
@@ -408,40 +416,104 @@ fn fill(color: Color32, dark: bool, strength: f32) -> Color32 {
     Color32::from_rgba_unmultiplied(color.r(), color.g(), color.b(), alpha as u8)
 }
 
-/// Small label tags above the first row of each span, shifted right so that tags of nested
-/// spans starting at the same place do not cover each other.
+/// Small label tags above the first row of each span, laid out by [`layout_tags`] so that
+/// none covers another or leaves the view (`left..right`).
 fn paint_tags(
     painter: &egui::Painter,
     tags: &[(Rect, String, Color32, bool)],
     font_size: f32,
     dark: bool,
+    (left, right): (f32, f32),
 ) {
     let font = FontId::proportional((font_size * 0.55).max(8.0));
-    let mut last_right: Option<(f32, f32)> = None; // (row top, right end of the last tag)
-    for (rect, text, color, suggested) in tags {
-        let galley = painter.layout_no_wrap(
-            text.clone(),
-            font.clone(),
-            if dark { Color32::WHITE } else { Color32::BLACK },
+    let galleys: Vec<Arc<Galley>> = tags
+        .iter()
+        .map(|(_, text, _, _)| {
+            painter.layout_no_wrap(
+                text.clone(),
+                font.clone(),
+                if dark { Color32::WHITE } else { Color32::BLACK },
+            )
+        })
+        .collect();
+    // The background reaches 2 points past the text on each side.
+    let boxes: Vec<TagBox> = tags
+        .iter()
+        .zip(&galleys)
+        .map(|((rect, ..), galley)| TagBox {
+            row: rect.top(),
+            anchor: rect.left() - 2.0,
+            width: galley.size().x + 4.0,
+        })
+        .collect();
+    let placed = layout_tags(&boxes, left, right, 2.0);
+    for (((rect, _, color, suggested), galley), x) in tags.iter().zip(galleys).zip(placed) {
+        let Some(x) = x else { continue };
+        let size = galley.size();
+        let bg = Rect::from_min_size(
+            pos2(x, rect.top() - size.y - 1.0),
+            vec2(size.x + 4.0, size.y),
         );
-        let mut x = rect.left();
-        if let Some((row, right)) = last_right
-            && (row - rect.top()).abs() < 1.0
-            && right > x
-        {
-            x = right + 2.0;
-        }
-        let pos = pos2(x, rect.top() - galley.size().y - 1.0);
-        let bg = Rect::from_min_size(pos, galley.size()).expand2(vec2(2.0, 0.0));
         let bg_color = if *suggested {
             color.gamma_multiply(0.45)
         } else {
             *color
         };
         painter.rect_filled(bg, CornerRadius::same(2), bg_color);
-        painter.galley(pos, galley, Color32::BLACK);
-        last_right = Some((rect.top(), bg.right()));
+        painter.galley(bg.min + vec2(2.0, 0.0), galley, Color32::BLACK);
     }
+}
+
+/// A tag to place: the top of its row, where its span starts, and its width.
+#[derive(Clone, Copy, Debug)]
+struct TagBox {
+    row: f32,
+    anchor: f32,
+    width: f32,
+}
+
+/// The left edge of each tag (`None`: left out, no room on its row): as near its span's start
+/// as it can be, in order along the row, `gap` apart, never overlapping another of its row nor
+/// reaching past `left..right`. Tags pushed past the right edge move back left; those that
+/// then do not fit are left out (the span keeps its colour, and its hover says the label).
+fn layout_tags(tags: &[TagBox], left: f32, right: f32, gap: f32) -> Vec<Option<f32>> {
+    let mut placed = vec![None; tags.len()];
+    let mut order: Vec<usize> = (0..tags.len()).collect();
+    // By row (tops within a point are one row), then along it; stable for equal anchors.
+    order.sort_by(|&a, &b| {
+        let (ta, tb) = (&tags[a], &tags[b]);
+        let same_row = (ta.row - tb.row).abs() < 1.0;
+        if same_row {
+            ta.anchor.total_cmp(&tb.anchor)
+        } else {
+            ta.row.total_cmp(&tb.row)
+        }
+    });
+    for row in order.chunk_by(|&a, &b| (tags[a].row - tags[b].row).abs() < 1.0) {
+        // Left to right, each after the one before it.
+        let mut xs: Vec<f32> = Vec::with_capacity(row.len());
+        let mut end = f32::NEG_INFINITY;
+        for &i in row {
+            let x = tags[i].anchor.max(left).max(end + gap);
+            end = x + tags[i].width;
+            xs.push(x);
+        }
+        // Right to left, back inside the right edge.
+        let mut limit = right;
+        for (k, &i) in row.iter().enumerate().rev() {
+            xs[k] = xs[k].min(limit - tags[i].width);
+            limit = xs[k] - gap;
+        }
+        // What still overlaps, or starts left of the view, has no room.
+        let mut end = f32::NEG_INFINITY;
+        for (k, &i) in row.iter().enumerate() {
+            if xs[k] >= left && xs[k] >= end + gap && xs[k] + tags[i].width <= right {
+                placed[i] = Some(xs[k]);
+                end = xs[k] + tags[i].width;
+            }
+        }
+    }
+    placed
 }
 
 struct Geometry {
@@ -684,6 +756,48 @@ fn vertical_move(state: &TextViewState, placed: &[Placed], head: usize, down: bo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn no_overlap_within(tags: &[TagBox], placed: &[Option<f32>], left: f32, right: f32) {
+        for (i, (a, xa)) in tags.iter().zip(placed).enumerate() {
+            let Some(xa) = *xa else { continue };
+            assert!(
+                xa >= left && xa + a.width <= right,
+                "tag {i} leaves the view: {xa}"
+            );
+            for (j, (b, xb)) in tags.iter().zip(placed).enumerate().skip(i + 1) {
+                let Some(xb) = *xb else { continue };
+                let same_row = (a.row - b.row).abs() < 1.0;
+                let apart = xa + a.width <= xb || xb + b.width <= xa;
+                assert!(!same_row || apart, "tags {i} and {j} overlap: {xa}, {xb}");
+            }
+        }
+    }
+
+    #[test]
+    fn tags_on_a_line_never_overlap_nor_leave_the_view() {
+        let tag = |row: f32, anchor: f32, width: f32| TagBox { row, anchor, width };
+        // "G20 summit": an entity tag and a trigger tag at the same place, a nested span's
+        // tag there too, then a tag near the right edge, and one on the next row.
+        let tags = [
+            tag(10.0, 100.0, 60.0),
+            tag(10.0, 100.0, 40.0),
+            tag(10.0, 130.0, 50.0),
+            tag(10.5, 470.0, 60.0),
+            tag(40.0, 100.0, 60.0),
+        ];
+        let placed = layout_tags(&tags, 0.0, 500.0, 2.0);
+        no_overlap_within(&tags, &placed, 0.0, 500.0);
+        assert!(placed.iter().all(Option::is_some), "{placed:?}");
+        // The first keeps its place; the one near the edge moved left to fit.
+        assert_eq!(placed[0], Some(100.0));
+        assert_eq!(placed[3], Some(440.0));
+        assert_eq!(placed[4], Some(100.0));
+        // A row with more tags than room keeps what fits and leaves the rest out.
+        let crowded: Vec<TagBox> = (0..20).map(|k| tag(0.0, 10.0 * k as f32, 60.0)).collect();
+        let placed = layout_tags(&crowded, 0.0, 300.0, 2.0);
+        no_overlap_within(&crowded, &placed, 0.0, 300.0);
+        assert!(placed.iter().filter(|x| x.is_some()).count() >= 4);
+    }
 
     #[test]
     fn paragraphs_cover_the_text_in_chars_and_bytes() {
