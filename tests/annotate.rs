@@ -60,6 +60,31 @@ fn places_organisations_and_credits() {
     );
 }
 
+/// What a new analyst found on a scraped trade-talks article, one case per kind of error.
+#[test]
+fn portfolios_participles_facilities_and_plural_heads() {
+    check(
+        &Engine::new(),
+        &[
+            // A sentence-initial participle is the verb, not part of the name.
+            "Representing [Korea](GPE), officials arrived.",
+            "Following [Seoul](GPE)’s lead, others agreed.",
+            // A title's portfolio, even a list, then the person.
+            "Minister of Trade, Industry and Energy [Ahn Duk-geun](PER) met them. [Ahn](PER) smiled.",
+            "[Japan](GPE)’s Minister for Economic Revitalization [Ryosei Akazawa](PER) also attended.",
+            "The Minister of Foreign Affairs declined to comment.",
+            // A known facility after `of the` is a name of its own.
+            "He spoke in the [Oval Office](FAC) of the [White House](ORG).",
+            "The [Institute of the Americas](ORG) said so.",
+            // A plural head still heads a name.
+            "The [Centers for Medicare and Medicaid Services](ORG) announced rules.",
+            // A name opening with a participle is no person; a newspaper is an organisation.
+            "It was published by [Rolling Stone](ORG).",
+            "Viewers watched Breaking Bad again.",
+        ],
+    );
+}
+
 #[test]
 fn dates_times_and_values() {
     check(

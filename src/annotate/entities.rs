@@ -569,7 +569,7 @@ pub(crate) fn names<'t>(
         if shouting(doc, sentence) {
             continue;
         }
-        collect_runs(doc, sentence, runs);
+        collect_runs(doc, ctx.gazetteer, sentence, runs);
     }
     let first_new = out.len();
     for run in runs.iter() {
@@ -795,7 +795,19 @@ fn is_given_name_shape(word: &str) -> bool {
     })
 }
 
-fn collect_runs(doc: &Doc, sentence: &Sentence, runs: &mut Vec<Run>) {
+/// A word shaped like a verb's participle (`Representing`, `Rolling`, `Wounded`): at the
+/// start of a sentence it is the verb before a name, and in a name it is no first name.
+fn is_participle(word: &str) -> bool {
+    let lower = |suffix: &str| {
+        word.len() > suffix.len() + 3
+            && word
+                .get(word.len() - suffix.len()..)
+                .is_some_and(|end| end.eq_ignore_ascii_case(suffix))
+    };
+    lower("ing") || lower("ed")
+}
+
+fn collect_runs(doc: &Doc, gazetteer: &[GazetteerSlot], sentence: &Sentence, runs: &mut Vec<Run>) {
     let end = sentence.tokens.end;
     let mut lead = sentence.tokens.start;
     while lead < end && matches!(doc.tokens[lead].kind, TokenKind::Punct | TokenKind::Symbol) {
@@ -814,13 +826,32 @@ fn collect_runs(doc: &Doc, sentence: &Sentence, runs: &mut Vec<Run>) {
             i += 1;
             continue;
         }
+        // `Representing Korea, …`: a sentence-initial participle is the verb, not the name.
+        let info = doc.infos[i];
+        if initial
+            && is_participle(doc.word(i))
+            && gazetteer[i].is_none()
+            && info.head.is_none()
+            && !info.has(flag::FIRST_NAME | flag::TITLE)
+            && i + 1 < end
+            && is_cap(doc, i + 1)
+        {
+            i += 1;
+            continue;
+        }
         let start = i;
-        let mut has_head = doc.infos[i].head.is_some();
+        // A head, or a plural head right before `of` or `for`.
+        let heads = |k: usize| {
+            doc.infos[k].head.is_some()
+                || doc.infos[k].plural_head.is_some()
+                    && matches!(doc.words.get(k + 1), Some(&"of" | &"for"))
+        };
+        let mut has_head = heads(i);
         let mut j = i + 1;
         while j < end {
             let joined = doc.tokens[j].gap <= Gap::Space;
             if joined && is_cap(doc, j) {
-                has_head |= doc.infos[j].head.is_some();
+                has_head |= heads(j);
                 j += 1;
                 continue;
             }
@@ -843,12 +874,17 @@ fn collect_runs(doc: &Doc, sentence: &Sentence, runs: &mut Vec<Run>) {
                     continue;
                 }
             }
+            // `Bank of the Philippine Islands`, but not `Oval Office of the White House`: a
+            // known facility or organisation after `of the` is a name of its own.
             if joined
                 && has_head
                 && word == "of"
                 && j + 2 < end
                 && doc.word(j + 1) == "the"
                 && is_cap(doc, j + 2)
+                && !gazetteer[j + 2].is_some_and(|(start, _, label)| {
+                    start == j + 2 && matches!(label, "FAC" | "ORG")
+                })
             {
                 j += 3;
                 continue;
@@ -944,12 +980,88 @@ const PLACE_PREFIXES: &[&str] = &[
     "Greater", "Upper", "Lower", "Inner", "Outer",
 ];
 
+/// Capitalised words of a minister's portfolio that no suffix gives away.
+const PORTFOLIO_WORDS: &[&str] = &[
+    "Affairs",
+    "Foreign",
+    "Trade",
+    "Energy",
+    "Finance",
+    "Health",
+    "Justice",
+    "Interior",
+    "Labor",
+    "Labour",
+    "Defense",
+    "Defence",
+    "Commerce",
+    "Economy",
+    "Land",
+    "State",
+    "Home",
+    "Security",
+    "Welfare",
+    "Science",
+    "Gender",
+    "Equality",
+    "Family",
+    "Women",
+    "Veterans",
+    "Oceans",
+    "Fisheries",
+    "Culture",
+    "Sports",
+    "Tourism",
+    "Unification",
+    "Environment",
+    "Industry",
+    "Employment",
+    "Development",
+    "Technology",
+    "Infrastructure",
+    "Transport",
+    "Agriculture",
+    "Forestry",
+    "Food",
+    "Housing",
+    "Digital",
+    "Public",
+    "National",
+    "Internal",
+    "External",
+    "Planning",
+    "Strategy",
+    "Climate",
+    "Change",
+    "Water",
+    "Mines",
+    "Petroleum",
+    "Revenue",
+];
+
+/// Endings of portfolio words (`Revitalization`, `Economic`, `Education`, `Treasury`).
+const PORTFOLIO_SUFFIXES: &[&str] = &[
+    "tion", "sion", "ment", "ic", "ics", "ity", "ry", "ure", "ance", "ence",
+];
+
 /// Words that open the name of a storm or an operation: `Typhoon Sorae`.
 const EVENT_PREFIXES: &[&str] = &["Typhoon", "Hurricane", "Cyclone", "Storm", "Operation"];
 
 impl Names<'_, '_> {
     fn classify_run(&self, run: &Run, out: &mut Vec<Candidate>) {
         let doc = self.doc;
+        // `Minister of Trade, Industry and Energy Ahn Duk-geun`, `Minister for Economic
+        // Revitalization Ryosei Akazawa`: after a title and `of`/`for`, the capitalised words
+        // are the portfolio, then perhaps the person.
+        let portfolio = run.start >= 2
+            && matches!(doc.word(run.start - 1), "of" | "for")
+            && doc.infos[run.start - 2].has(flag::TITLE);
+        if portfolio {
+            if let Some(name) = self.person_after_portfolio(run) {
+                out.push(Candidate::new(name, "PER", "title", 0.85, 2));
+            }
+            return;
+        }
         // A title inside the run: what follows it is the person, what precedes it is kept
         // only with evidence (`U.S. President X`, `Samsung CEO X`, not `Commerce Secretary X`).
         let title = (run.start..run.end)
@@ -976,6 +1088,30 @@ impl Names<'_, '_> {
             }
         }
         self.classify_plain(run.start, run.end, run.initial, false, out);
+    }
+
+    /// The person closing a title's portfolio (see [`Names::classify_run`]): the last two or
+    /// three words, when none of them is a portfolio word and the first of them follows one.
+    fn person_after_portfolio(&self, run: &Run) -> Option<(usize, usize)> {
+        let doc = self.doc;
+        let is_portfolio = |k: usize| {
+            let word = doc.word(k);
+            !is_cap(doc, k)
+                || doc.infos[k].head.is_some()
+                || doc.infos[k].has(flag::FUNCTION | flag::TITLE)
+                || PORTFOLIO_WORDS.contains(&word)
+                || PORTFOLIO_SUFFIXES.iter().any(|s| {
+                    word.len() > s.len() + 2 && word.ends_with(s) && !is_given_name_shape(word)
+                })
+                || self.is_common(k)
+        };
+        let mut start = run.end;
+        while start > run.start && run.end - start < 3 && !is_portfolio(start - 1) {
+            start -= 1;
+        }
+        let after_portfolio = start > run.start && is_portfolio(start - 1);
+        let all_title = (start..run.end).all(|k| doc.tokens[k].case == Case::Title);
+        (run.end - start >= 2 && after_portfolio && all_title).then_some((start, run.end))
     }
 
     /// A known name inside a longer capitalised name: `West Germany` is still a place,
@@ -1025,8 +1161,8 @@ impl Names<'_, '_> {
         let last: WordInfo = infos[len - 1];
         let head = last.head.filter(|_| len >= 2).or_else(|| {
             (a..b.saturating_sub(1))
-                .find(|&k| doc.infos[k].head.is_some() && matches!(doc.word(k + 1), "of" | "for"))
-                .and_then(|k| doc.infos[k].head)
+                .filter(|&k| matches!(doc.word(k + 1), "of" | "for"))
+                .find_map(|k| doc.infos[k].head.or(doc.infos[k].plural_head))
         });
         if let Some(label) = head {
             out.push(Candidate::new((a, b), label.as_str(), "name-head", 0.8, 2));
@@ -1100,7 +1236,9 @@ impl Names<'_, '_> {
             out.push(Candidate::new((a, b), "PER", "speech", 0.6, 1));
         } else if place_before && len <= 3 {
             out.push(Candidate::new((a, b), "GPE", "place-context", 0.4, 1));
-        } else if len >= 2 {
+        } else if len >= 2 && (infos[0].has(flag::FIRST_NAME) || !is_participle(doc.word(a))) {
+            // `Rolling Stone`, `Breaking Bad`: a name opening with a participle is rarely a
+            // person's.
             out.push(Candidate::new((a, b), "PER", "capitalised", 0.35, 1));
         }
     }

@@ -194,6 +194,9 @@ pub(crate) struct WordInfo {
     pub flags: u32,
     /// The label a name ending with this word gets (`Bank` -> ORG).
     pub head: Option<Label>,
+    /// The same for a head's plural, which heads a name only before `of` or `for`
+    /// (`Centers for Disease Control`): at the end of one it is a surname (`Tyra Banks`).
+    pub plural_head: Option<Label>,
     /// 1-based month number for month names.
     pub month: u8,
     /// Index + 1 into [`Lexicon::triggers`] of the triggers this word starts; 0 for none.
@@ -484,13 +487,19 @@ impl Lexicon {
         for title in entries(TITLES) {
             add_any_case(title, &mut |w| w.flags |= flag::TITLE);
         }
+        let mut plurals = Vec::new();
         for line in entries(HEADS) {
             if let Some((label, word)) = line.split_once('\t')
                 && let Some(label) = Label::parse(label.trim())
             {
-                // Heads are capitalised inside names: exact form only.
-                words.entry(word.trim().to_owned()).or_default().head = Some(label);
+                // Heads are capitalised inside names: exact form only, and the plural.
+                let word = word.trim();
+                words.entry(word.to_owned()).or_default().head = Some(label);
+                plurals.push((plural(word), label));
             }
+        }
+        for (word, label) in plurals {
+            words.entry(word).or_default().plural_head = Some(label);
         }
         for name in entries(FIRST_NAMES) {
             words.entry(name.to_owned()).or_default().flags |= flag::FIRST_NAME;
@@ -607,6 +616,26 @@ impl Lexicon {
         self.words
             .get(word, hash_word(word.as_bytes()))
             .unwrap_or_default()
+    }
+}
+
+/// The English plural of a head word: `Center` -> `Centers`, `Agency` -> `Agencies`,
+/// `Church` -> `Churches`.
+fn plural(word: &str) -> String {
+    let vowel_before_y = word
+        .len()
+        .checked_sub(2)
+        .and_then(|i| word.as_bytes().get(i))
+        .is_some_and(|b| b"aeiou".contains(b));
+    if let Some(stem) = word.strip_suffix('y').filter(|_| !vowel_before_y) {
+        format!("{stem}ies")
+    } else if ["s", "x", "z", "ch", "sh"]
+        .iter()
+        .any(|e| word.ends_with(e))
+    {
+        format!("{word}es")
+    } else {
+        format!("{word}s")
     }
 }
 
