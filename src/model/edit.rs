@@ -84,6 +84,11 @@ pub enum Edit {
         doc: String,
         id: RelationId,
     },
+    /// Replaces the relation with the same id: retype, accept, reject.
+    ReplaceRelation {
+        doc: String,
+        relation: Relation,
+    },
     AddEntityLabel {
         label: EntityLabel,
     },
@@ -556,6 +561,31 @@ impl Project {
                 };
                 let relation = d.relations.remove(pos);
                 Ok(Edit::AddRelation { doc, relation })
+            }
+            Edit::ReplaceRelation { doc, relation } => {
+                if self.schema.relation_type(&relation.relation_type).is_none() {
+                    return Err(EditError::NotInSchema(format!(
+                        "relation type {:?}",
+                        relation.relation_type
+                    )));
+                }
+                let d = self.doc_mut(&doc)?;
+                for end in [relation.from, relation.to] {
+                    if d.entity(end).is_none() {
+                        return Err(EditError::NotFound {
+                            doc,
+                            what: end.to_string(),
+                        });
+                    }
+                }
+                let Some(slot) = d.relations.iter_mut().find(|r| r.id == relation.id) else {
+                    return Err(EditError::NotFound {
+                        doc,
+                        what: relation.id.to_string(),
+                    });
+                };
+                let old = std::mem::replace(slot, relation);
+                Ok(Edit::ReplaceRelation { doc, relation: old })
             }
             Edit::AddEntityLabel { label } => {
                 self.check_new_schema_name(&label.name)?;

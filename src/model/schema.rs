@@ -131,6 +131,16 @@ pub struct RelationType {
     pub to: Vec<String>,
 }
 
+impl RelationType {
+    /// Whether a relation of this type may go from an entity labelled `from` to one labelled
+    /// `to`.
+    pub fn fits(&self, from: &str, to: &str) -> bool {
+        let allows =
+            |labels: &[String], label: &str| labels.is_empty() || labels.iter().any(|l| l == label);
+        allows(&self.from, from) && allows(&self.to, to)
+    }
+}
+
 /// The labels, event types and relation types of one project.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Schema {

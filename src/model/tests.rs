@@ -521,3 +521,81 @@ fn broken_dictionary_patterns_are_problems_that_name_them() {
         ]
     );
 }
+
+#[test]
+fn a_relation_is_retyped_by_an_undoable_edit_and_types_say_which_labels_they_join() {
+    let mut p = project();
+    p.apply(add(entity(1, 5, 16, "PER"))).unwrap();
+    p.apply(add(entity(2, 21, 31, "PER"))).unwrap();
+    p.apply(add(entity(3, 35, 41, "GPE"))).unwrap();
+    let relation = Relation {
+        id: RelationId(1),
+        relation_type: "PER-SOC:Business".into(),
+        from: EntityId(1),
+        to: EntityId(2),
+        origin: Origin::Manual,
+        status: Status::Accepted,
+    };
+    p.apply(Edit::AddRelation {
+        doc: DOC.into(),
+        relation: relation.clone(),
+    })
+    .unwrap();
+    let before = p.clone();
+    let mut history = History::default();
+    let retyped = Relation {
+        relation_type: "PHYS:Located".into(),
+        to: EntityId(3),
+        ..relation.clone()
+    };
+    history
+        .apply(
+            &mut p,
+            Edit::ReplaceRelation {
+                doc: DOC.into(),
+                relation: retyped.clone(),
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        p.document(DOC).unwrap().relation(RelationId(1)),
+        Some(&retyped)
+    );
+    history.undo(&mut p).unwrap();
+    assert_eq!(p, before);
+    // An unknown type or a missing relation changes nothing.
+    let unknown = Relation {
+        relation_type: "NOPE".into(),
+        ..relation.clone()
+    };
+    assert!(
+        p.apply(Edit::ReplaceRelation {
+            doc: DOC.into(),
+            relation: unknown,
+        })
+        .is_err()
+    );
+    let missing = Relation {
+        id: RelationId(9),
+        ..relation
+    };
+    assert!(
+        p.apply(Edit::ReplaceRelation {
+            doc: DOC.into(),
+            relation: missing,
+        })
+        .is_err()
+    );
+    assert_eq!(p, before);
+
+    let schema = Schema::news();
+    let located = schema.relation_type("PHYS:Located").unwrap();
+    assert!(located.fits("PER", "GPE") && !located.fits("GPE", "PER"));
+    let any = RelationType {
+        name: "any".into(),
+        description: String::new(),
+        from: Vec::new(),
+        to: Vec::new(),
+    };
+    assert!(any.fits("X", "Y"));
+}
