@@ -144,6 +144,7 @@ fn tab_enter_and_delete_review_suggestions() {
     let status = match next {
         AnnotationRef::Entity(id) => doc(&harness).entity(id).unwrap().status,
         AnnotationRef::Event(id) => doc(&harness).event(id).unwrap().status,
+        AnnotationRef::Relation(id) => doc(&harness).relation(id).unwrap().status,
     };
     assert_eq!(status, Status::Rejected);
     // Rejected suggestions are kept (so they are never proposed again) but hidden.
@@ -889,6 +890,9 @@ fn review_without_dates(harness: &mut Harness<'_, TagdeskApp>) {
                 d.entity(id).is_some_and(|e| e.status == Status::Suggested)
             }
             AnnotationRef::Event(id) => d.event(id).is_some_and(|e| e.status == Status::Suggested),
+            AnnotationRef::Relation(id) => d
+                .relation(id)
+                .is_some_and(|r| r.status == Status::Suggested),
         };
         if !pending {
             break;
@@ -1011,4 +1015,113 @@ fn the_events_panel_offers_the_selected_trigger_s_type_or_the_last_one_used() {
     find_and_select(&mut harness, "Seoul");
     harness.run();
     assert_eq!(harness.state().new_event_type(), "Movement:Transport");
+}
+
+fn relations(harness: &Harness<'_, TagdeskApp>) -> Vec<(String, String, String)> {
+    let d = doc(harness);
+    d.relations()
+        .iter()
+        .map(|r| {
+            let text = |id| d.span_text(d.entity(id).unwrap().span).unwrap().to_owned();
+            (text(r.from), r.relation_type.clone(), text(r.to))
+        })
+        .collect()
+}
+
+#[test]
+fn a_relation_is_made_retyped_and_deleted_from_the_keyboard_and_undone() {
+    let recovery = tempfile::tempdir().unwrap();
+    let mut harness = sample_harness(recovery.path());
+    find_and_select(&mut harness, "Yoon Seo-hyun");
+    press(&mut harness, Modifiers::COMMAND, Key::J, 1);
+    assert!(
+        harness
+            .state()
+            .status()
+            .unwrap()
+            .starts_with("Relation from “Yoon Seo-hyun”")
+    );
+    find_and_select(&mut harness, "London");
+    press(&mut harness, Modifiers::COMMAND, Key::J, 1);
+    // The first type the schema lets go from a person to a place.
+    let made = relations(&harness);
+    assert_eq!(
+        made,
+        [(
+            "Yoon Seo-hyun".to_owned(),
+            "PHYS:Located".to_owned(),
+            "London".to_owned()
+        )]
+    );
+    let Some(AnnotationRef::Relation(id)) = harness.state().selected() else {
+        panic!("the new relation is selected");
+    };
+    // The next type that fits, then deleted, then undone step by step.
+    press(
+        &mut harness,
+        Modifiers::COMMAND | Modifiers::SHIFT,
+        Key::J,
+        1,
+    );
+    assert_eq!(relations(&harness)[0].1, "ORG-AFF:Employment");
+    harness.state_mut().run(tagdesk::app::Action::Escape);
+    harness
+        .state_mut()
+        .handle(tagdesk::ui::Request::Select(Some(AnnotationRef::Relation(
+            id,
+        ))));
+    press(&mut harness, Modifiers::NONE, Key::Delete, 1);
+    assert!(relations(&harness).is_empty());
+    press(&mut harness, Modifiers::COMMAND, Key::Z, 1);
+    assert_eq!(relations(&harness)[0].1, "ORG-AFF:Employment");
+    press(&mut harness, Modifiers::COMMAND, Key::Z, 1);
+    assert_eq!(relations(&harness), made);
+    press(&mut harness, Modifiers::COMMAND, Key::Z, 1);
+    assert!(relations(&harness).is_empty());
+    // A pair no type fits is refused with a message, and Esc cancels a started relation.
+    find_and_select(&mut harness, "London");
+    press(&mut harness, Modifiers::COMMAND, Key::J, 1);
+    press(&mut harness, Modifiers::NONE, Key::Escape, 1);
+    assert_eq!(harness.state().status(), Some("Relation cancelled"));
+}
+
+#[test]
+fn a_relation_is_made_from_the_menu_and_retyped_and_deleted_in_the_relations_list() {
+    let recovery = tempfile::tempdir().unwrap();
+    let mut harness = sample_harness(recovery.path());
+    harness.get_by_label(
+        "None yet: select an entity, press Ctrl+J, then click the entity it goes to.",
+    );
+    for name in ["Yoon Seo-hyun", "London"] {
+        find_and_select(&mut harness, name);
+        harness.get_by_label("Annotate").click();
+        harness.run();
+        harness
+            .get_by_label_contains("Start or end a relation at the selection")
+            .click();
+        harness.run();
+    }
+    assert_eq!(relations(&harness).len(), 1);
+    // The list shows it; its type box offers the types that fit.
+    harness.get_by_label("“Yoon Seo-hyun” to “London”");
+    harness.get_by_label("Relation type").click();
+    harness.run();
+    harness
+        .get_by_label("GEN-AFF:Citizen-Resident-Religion-Ethnicity")
+        .click();
+    harness.run();
+    assert_eq!(
+        relations(&harness)[0].1,
+        "GEN-AFF:Citizen-Resident-Religion-Ethnicity"
+    );
+    harness.get_by_label("×").click();
+    harness.run();
+    assert!(relations(&harness).is_empty());
+    // Saved and reopened, a relation stays.
+    press(&mut harness, Modifiers::COMMAND, Key::Z, 1);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rel.tagdesk.ron");
+    harness.state_mut().save_to(&path).unwrap();
+    let reopened = tagdesk::formats::project::load(&path).unwrap();
+    assert_eq!(reopened.documents()[0].relations().len(), 1);
 }

@@ -20,6 +20,7 @@ pub enum Action {
     ZoomIn,
     ZoomOut,
     ToggleSuggestions,
+    ToggleRelations,
     ToggleSnap,
     PreAnnotateDocument,
     PreAnnotateAll,
@@ -37,6 +38,8 @@ pub enum Action {
     LabelAllInProject,
     CreateEvent,
     AddArgument,
+    StartRelation,
+    CycleRelationType,
     NextDocument,
     PreviousDocument,
     ToggleDone,
@@ -95,7 +98,7 @@ macro_rules! keys {
 }
 
 impl Action {
-    pub const ALL: [Action; 37] = [
+    pub const ALL: [Action; 40] = [
         Action::NewProject,
         Action::OpenProject,
         Action::ImportArticles,
@@ -111,6 +114,7 @@ impl Action {
         Action::ZoomIn,
         Action::ZoomOut,
         Action::ToggleSuggestions,
+        Action::ToggleRelations,
         Action::ToggleSnap,
         Action::PreAnnotateDocument,
         Action::PreAnnotateAll,
@@ -128,6 +132,8 @@ impl Action {
         Action::LabelAllInProject,
         Action::CreateEvent,
         Action::AddArgument,
+        Action::StartRelation,
+        Action::CycleRelationType,
         Action::NextDocument,
         Action::PreviousDocument,
         Action::ToggleDone,
@@ -169,6 +175,9 @@ impl Action {
             Action::LabelAllInProject => "Label all occurrences in project",
             Action::CreateEvent => "Create event from selection",
             Action::AddArgument => "Add entity at selection as argument",
+            Action::StartRelation => "Start or end a relation at the selection",
+            Action::CycleRelationType => "Next type for the selected relation",
+            Action::ToggleRelations => "Show relations",
             Action::NextDocument => "Next document",
             Action::PreviousDocument => "Previous document",
             Action::ToggleDone => "Mark document done",
@@ -183,12 +192,14 @@ impl Action {
         Some(match self {
             NewProject | OpenProject | ImportArticles | Save | SaveAs | Export | Quit => Menu::File,
             Undo | Redo | Find | Preferences => Menu::Edit,
-            ToggleTheme | ZoomIn | ZoomOut | ToggleSuggestions | ToggleSnap => Menu::View,
+            ToggleTheme | ZoomIn | ZoomOut | ToggleSuggestions | ToggleRelations | ToggleSnap => {
+                Menu::View
+            }
             PreAnnotateDocument | PreAnnotateAll | AttachDictionary | RemoveDictionary
             | ToggleLearning | ShowModel | AcceptAllSuggestions | RejectAllSuggestions | Accept
             | Reject | NextSuggestion | PreviousSuggestion | LabelAllInDocument
-            | LabelAllInProject | CreateEvent | AddArgument | NextDocument | PreviousDocument
-            | ToggleDone => Menu::Annotate,
+            | LabelAllInProject | CreateEvent | AddArgument | StartRelation | CycleRelationType
+            | NextDocument | PreviousDocument | ToggleDone => Menu::Annotate,
             Shortcuts => Menu::Help,
             Escape => return None,
         })
@@ -227,6 +238,9 @@ impl Action {
             LabelAllInProject => keys!(ctrl_shift(Key::L)),
             CreateEvent => keys!(ctrl(Key::T)),
             AddArgument => keys!(ctrl(Key::K)),
+            StartRelation => keys!(ctrl(Key::J)),
+            CycleRelationType => keys!(ctrl_shift(Key::J)),
+            ToggleRelations => keys!(),
             NextDocument => keys!(ctrl(Key::PageDown)),
             PreviousDocument => keys!(ctrl(Key::PageUp)),
             ToggleDone => keys!(ctrl(Key::D)),

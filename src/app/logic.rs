@@ -53,6 +53,7 @@ impl TagdeskApp {
         let exists = |r: AnnotationRef| match r {
             AnnotationRef::Entity(id) => doc.is_some_and(|d| d.entity(id).is_some()),
             AnnotationRef::Event(id) => doc.is_some_and(|d| d.event(id).is_some()),
+            AnnotationRef::Relation(id) => doc.is_some_and(|d| d.relation(id).is_some()),
         };
         if self.selected.is_some_and(|r| !exists(r)) {
             self.selected = None;
@@ -508,6 +509,23 @@ impl TagdeskApp {
                     event: e,
                 }
             }),
+            Some(AnnotationRef::Relation(id)) => doc.relation(id).map(|r| {
+                let mut r = r.clone();
+                match (accept, r.status) {
+                    (true, _) => r.status = Status::Accepted,
+                    (false, Status::Suggested) => r.status = Status::Rejected,
+                    (false, _) => {
+                        return Edit::RemoveRelation {
+                            doc: doc_id.clone(),
+                            id,
+                        };
+                    }
+                }
+                Edit::ReplaceRelation {
+                    doc: doc_id.clone(),
+                    relation: r,
+                }
+            }),
             None => None,
         };
         let Some(edit) = edit else {
@@ -526,6 +544,10 @@ impl TagdeskApp {
         match r {
             AnnotationRef::Entity(id) => doc.entity(id).map(|e| e.span.start),
             AnnotationRef::Event(id) => doc.event(id).map(|e| e.trigger.start),
+            AnnotationRef::Relation(id) => doc
+                .relation(id)
+                .and_then(|r| doc.entity(r.from))
+                .map(|e| e.span.start),
         }
     }
 
@@ -754,6 +776,24 @@ impl TagdeskApp {
         }
     }
 
+    /// The entity (not rejected) the text selection is, or is inside, or the caret is in.
+    pub(super) fn entity_at_selection(&self) -> Option<&Entity> {
+        let doc = self.project.documents().get(self.current)?;
+        let span = self.selected_span();
+        let head = self.view.selection.head;
+        let standing = || {
+            doc.entities()
+                .iter()
+                .filter(|e| e.status != Status::Rejected)
+        };
+        standing().find(|e| Some(e.span) == span).or_else(|| {
+            standing().find(|e| match span {
+                Some(s) => e.span.start <= s.start && s.end <= e.span.end,
+                None => e.span.start <= head && head < e.span.end,
+            })
+        })
+    }
+
     /// Ctrl+K: the entity at the text selection (or the caret) becomes an argument of the
     /// selected event, or fills a pending pick. The role is the pick's, else the events
     /// panel's when it takes the entity and has room, else the type's first such role; on an
@@ -773,19 +813,7 @@ impl TagdeskApp {
                 return;
             }
         };
-        let span = self.selected_span();
-        let head = self.view.selection.head;
-        let standing = || {
-            doc.entities()
-                .iter()
-                .filter(|e| e.status != Status::Rejected)
-        };
-        let entity = standing().find(|e| Some(e.span) == span).or_else(|| {
-            standing().find(|e| match span {
-                Some(s) => e.span.start <= s.start && s.end <= e.span.end,
-                None => e.span.start <= head && head < e.span.end,
-            })
-        });
+        let entity = self.entity_at_selection();
         let (Some(entity), Some(ev)) = (entity, doc.event(event)) else {
             self.report_error("Put the caret or the selection on an entity first".into());
             return;
@@ -842,8 +870,8 @@ impl TagdeskApp {
             ));
             return;
         };
-        self.pick = None;
         let entity = entity.id;
+        self.pick = None;
         self.add_argument(event, &role, entity);
     }
 
@@ -883,11 +911,16 @@ impl TagdeskApp {
 
     /// A click on an annotation in the text: fills a pending argument pick, or selects it.
     pub(super) fn clicked_annotation(&mut self, hit: AnnotationRef) {
+        if let (Some(from), AnnotationRef::Entity(to)) = (self.relation_from, hit) {
+            self.relation_from = None;
+            self.create_relation(from, to);
+            return;
+        }
         match (self.pick.take(), hit) {
             (Some((event, role)), AnnotationRef::Entity(entity)) => {
                 self.add_argument(event, &role, entity)
             }
-            (Some(pick), AnnotationRef::Event(_)) => {
+            (Some(pick), AnnotationRef::Event(_) | AnnotationRef::Relation(_)) => {
                 self.pick = Some(pick);
                 self.report(
                     "Click an entity (not an event) to fill the role, or Esc to cancel".into(),
@@ -990,6 +1023,9 @@ impl TagdeskApp {
                 self.create_event(&event_type);
             }
             Action::AddArgument => self.add_argument_at_selection(),
+            Action::StartRelation => self.relation_at_selection(),
+            Action::CycleRelationType => self.cycle_relation_type(),
+            Action::ToggleRelations => self.prefs.show_relations = !self.prefs.show_relations,
             Action::NextDocument => self.open_document(self.current + 1),
             Action::PreviousDocument => self.open_document(self.current.saturating_sub(1)),
             Action::ToggleDone => {
@@ -1008,9 +1044,10 @@ impl TagdeskApp {
             Action::Escape => {
                 if self.pick.take().is_some() {
                     self.report("Argument pick cancelled".into());
+                } else if self.relation_from.take().is_some() {
+                    self.report("Relation cancelled".into());
                 } else if self.find.open {
-                    self.find.open = false;
-                    self.find.matches.clear();
+                    self.close_find();
                 } else {
                     self.selected = None;
                     self.view.selection = selection::Selection::caret(self.view.selection.head);
@@ -1018,6 +1055,12 @@ impl TagdeskApp {
             }
             Action::Shortcuts => self.modal = Some(Modal::Shortcuts),
         }
+    }
+
+    /// Closes the find bar; a pending argument pick or relation stays.
+    pub(super) fn close_find(&mut self) {
+        self.find.open = false;
+        self.find.matches.clear();
     }
 
     /// Recomputes find matches after the query or the documents changed.

@@ -10,6 +10,7 @@ mod journal;
 mod learning;
 mod logic;
 mod model_window;
+mod relations;
 mod view;
 
 use std::path::{Path, PathBuf};
@@ -33,6 +34,7 @@ pub struct Preferences {
     pub font_size: f32,
     pub show_suggestions: bool,
     pub show_rejected: bool,
+    pub show_relations: bool,
     pub snap_to_tokens: bool,
     pub annotator: String,
     pub recent: Vec<PathBuf>,
@@ -45,6 +47,7 @@ impl Default for Preferences {
             font_size: 17.0,
             show_suggestions: true,
             show_rejected: false,
+            show_relations: true,
             snap_to_tokens: true,
             annotator: std::env::var("USER").unwrap_or_default(),
             recent: Vec::new(),
@@ -147,6 +150,9 @@ pub struct TagdeskApp {
     /// event made by hand: the panel offers the trigger's likely type, or that one.
     typed_for: Option<Span>,
     last_event_type: Option<String>,
+    /// The entity a relation being made starts from, and the type of the last one made.
+    relation_from: Option<crate::model::EntityId>,
+    last_relation_type: Option<String>,
     journal: Option<Journal>,
     config: Config,
     dialogs: dialogs::Dialogs,
@@ -190,6 +196,8 @@ impl TagdeskApp {
             model_window: false,
             typed_for: None,
             last_event_type: None,
+            relation_from: None,
+            last_relation_type: None,
             journal: None,
             config,
             dialogs: dialogs::Dialogs::default(),

@@ -90,6 +90,14 @@ impl TagdeskApp {
                         self.selected,
                         has_selection,
                     ));
+                    ui.separator();
+                    ui.heading("Relations");
+                    requests.extend(panels::relations_ui(
+                        ui,
+                        doc,
+                        self.project.schema(),
+                        self.selected,
+                    ));
                 }
             });
         let revision = (self.revision, self.selected, self.pick.is_some());
@@ -174,6 +182,7 @@ impl TagdeskApp {
             font_size: self.prefs.font_size,
             show_suggestions: self.prefs.show_suggestions,
             show_rejected: self.prefs.show_rejected,
+            show_relations: self.prefs.show_relations,
         };
         let output = text_view_ui(
             ui,
@@ -202,6 +211,7 @@ impl TagdeskApp {
                         let checked = match action {
                             Action::ToggleSuggestions => Some(self.prefs.show_suggestions),
                             Action::ToggleSnap => Some(self.prefs.snap_to_tokens),
+                            Action::ToggleRelations => Some(self.prefs.show_relations),
                             Action::ToggleLearning => Some(self.project.learning()),
                             _ => None,
                         };
@@ -275,7 +285,7 @@ impl TagdeskApp {
             }
             ui.weak(format!("{} match(es)", self.find.matches.len()));
             if ui.button("Close").clicked() {
-                self.run(Action::Escape);
+                self.close_find();
             }
         });
     }

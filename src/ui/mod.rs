@@ -9,13 +9,14 @@ pub mod text_view;
 use egui::{Color32, RichText, Ui};
 
 use crate::annotate::{ENGINE_NAME, learn};
-use crate::model::{Document, Edit, EntityId, EventId, Origin, Rgb, Span, Status};
+use crate::model::{Document, Edit, EntityId, EventId, Origin, RelationId, Rgb, Span, Status};
 
 /// An annotation of the open document.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum AnnotationRef {
     Entity(EntityId),
     Event(EventId),
+    Relation(RelationId),
 }
 
 /// What a widget asks the app to do.
@@ -105,6 +106,18 @@ pub fn annotation_tooltip_ui(ui: &mut Ui, doc: &Document, annotation: Annotation
                 }
                 ui.label(origin_text(&e.origin, e.status));
                 ui.weak(format!("{id}, chars {}", e.trigger));
+            }
+        }
+        AnnotationRef::Relation(id) => {
+            if let Some(r) = doc.relation(id) {
+                ui.label(RichText::new(&r.relation_type).strong());
+                ui.label(format!(
+                    "from “{}” to “{}”",
+                    target_text(doc, crate::model::ArgTarget::Entity(r.from)),
+                    target_text(doc, crate::model::ArgTarget::Entity(r.to))
+                ));
+                ui.label(origin_text(&r.origin, r.status));
+                ui.weak(id.to_string());
             }
         }
     }

@@ -3,7 +3,9 @@
 use egui::{Color32, ComboBox, RichText, Ui};
 
 use super::{AnnotationRef, Request, color_of, origin_text, target_text};
-use crate::model::{ArgTarget, Argument, Document, Edit, Entity, Project, Schema, Status};
+use crate::model::{
+    ArgTarget, Argument, Document, Edit, Entity, Project, Relation, Schema, Status,
+};
 
 /// Documents of the project with their progress.
 /// A thin bar filled in proportion to `done` of `total`. Painted rather than egui's
@@ -254,8 +256,10 @@ pub fn events_ui(
         event_detail_ui(ui, doc, schema, state, event, &mut requests);
         ui.separator();
     }
+    // The relations list goes below.
     egui::ScrollArea::vertical()
         .id_salt("events")
+        .max_height(ui.available_height() * 0.6)
         .show(ui, |ui| {
             for event in doc.events() {
                 let is_selected = selected == Some(AnnotationRef::Event(event.id));
@@ -402,6 +406,83 @@ fn event_detail_ui(
             }
         });
     });
+}
+
+/// The document's relations: each as `from to to` (click: show and select it), its type
+/// among those that fit the two labels, and a button that deletes it.
+pub fn relations_ui(
+    ui: &mut Ui,
+    doc: &Document,
+    schema: &Schema,
+    selected: Option<AnnotationRef>,
+) -> Vec<Request> {
+    let mut requests = Vec::new();
+    if doc.relations().is_empty() {
+        ui.weak("None yet: select an entity, press Ctrl+J, then click the entity it goes to.");
+        return requests;
+    }
+    let text = |id| target_text(doc, ArgTarget::Entity(id));
+    egui::ScrollArea::vertical()
+        .id_salt("relations")
+        .show(ui, |ui| {
+            for relation in doc.relations() {
+                let (Some(from), Some(to)) = (doc.entity(relation.from), doc.entity(relation.to))
+                else {
+                    continue;
+                };
+                let me = AnnotationRef::Relation(relation.id);
+                ui.horizontal(|ui| {
+                    let name = format!("“{}” to “{}”", text(relation.from), text(relation.to));
+                    let name = if relation.status == Status::Suggested {
+                        RichText::new(name).weak()
+                    } else {
+                        RichText::new(name)
+                    };
+                    if ui
+                        .selectable_label(selected == Some(me), name)
+                        .on_hover_text(origin_text(&relation.origin, relation.status))
+                        .clicked()
+                    {
+                        requests.push(Request::Reveal {
+                            span: from.span,
+                            annotation: Some(me),
+                        });
+                    }
+                    let mut chosen = relation.relation_type.clone();
+                    ComboBox::new(("relation-type", relation.id), "Relation type")
+                        .selected_text(&chosen)
+                        .show_ui(ui, |ui| {
+                            for t in schema
+                                .relation_types
+                                .iter()
+                                .filter(|t| t.fits(&from.label, &to.label))
+                            {
+                                ui.selectable_value(&mut chosen, t.name.clone(), &t.name);
+                            }
+                        });
+                    if chosen != relation.relation_type {
+                        requests.push(Request::Apply(Edit::ReplaceRelation {
+                            doc: doc.id().to_owned(),
+                            relation: Relation {
+                                relation_type: chosen,
+                                ..relation.clone()
+                            },
+                        }));
+                    }
+                    if ui
+                        .small_button("×")
+                        .on_hover_text("Delete the relation")
+                        .clicked()
+                    {
+                        requests.push(Request::Apply(Edit::RemoveRelation {
+                            doc: doc.id().to_owned(),
+                            id: relation.id,
+                        }));
+                    }
+                });
+            }
+        });
+    requests
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@
 //! Positions: the model's char offsets; a galley's `CCursor` counts chars within its paragraph,
 //! so no byte offsets are needed here.
 
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -33,6 +34,7 @@ pub struct ViewStyle {
     pub font_size: f32,
     pub show_suggestions: bool,
     pub show_rejected: bool,
+    pub show_relations: bool,
 }
 
 /// What the view should emphasise beyond the annotations themselves.
@@ -214,6 +216,8 @@ pub fn text_view_ui(
                 Status::Rejected => style.show_rejected,
             };
             let dark = ui.visuals().dark_mode;
+            // Where each visible entity starts on screen, for the relation arcs.
+            let mut first_rects: HashMap<EntityId, Rect> = HashMap::new();
             for p in &placed {
                 let para = &state.paragraphs[p.index];
                 // Find matches and the selection, under everything else.
@@ -286,6 +290,9 @@ pub fn text_view_ui(
                                 StrokeKind::Outside,
                             );
                         }
+                    }
+                    if let Some(first) = rects.first() {
+                        first_rects.entry(e.id).or_insert(*first);
                     }
                     if e.span.start >= para.chars.start
                         && let Some(first) = rects.first()
@@ -365,6 +372,10 @@ pub fn text_view_ui(
                 );
             }
 
+            if style.show_relations {
+                paint_relations(&painter, doc, schema, highlight, &first_rects, style, dark);
+            }
+
             // A caret where the selection's head is, while the view has the keyboard.
             if state.selection.span().is_none() && !ui.ctx().text_edit_focused() {
                 let head = state.selection.head;
@@ -414,6 +425,89 @@ pub fn text_view_ui(
 fn fill(color: Color32, dark: bool, strength: f32) -> Color32 {
     let alpha = if dark { 110.0 } else { 170.0 } * strength;
     Color32::from_rgba_unmultiplied(color.r(), color.g(), color.b(), alpha as u8)
+}
+
+/// Relations as arcs below the text, from the start of one entity to the start of the
+/// other, with an arrowhead and the type's name at the bottom of the arc. Longer arcs hang
+/// lower, so that arcs on one line nest rather than cross. With an annotation selected, the
+/// relations that do not touch it are faded.
+fn paint_relations(
+    painter: &egui::Painter,
+    doc: &Document,
+    schema: &Schema,
+    highlight: &Highlight,
+    first_rects: &HashMap<EntityId, Rect>,
+    style: &ViewStyle,
+    dark: bool,
+) {
+    let font = FontId::proportional((style.font_size * 0.5).max(8.0));
+    let ink = if dark {
+        Color32::from_gray(220)
+    } else {
+        Color32::from_gray(60)
+    };
+    for relation in doc.relations() {
+        if relation.status == Status::Rejected && !style.show_rejected
+            || relation.status == Status::Suggested && !style.show_suggestions
+        {
+            continue;
+        }
+        let (Some(a), Some(b)) = (
+            first_rects.get(&relation.from),
+            first_rects.get(&relation.to),
+        ) else {
+            continue;
+        };
+        let touches = match highlight.selected {
+            None => true,
+            Some(AnnotationRef::Relation(id)) => id == relation.id,
+            Some(AnnotationRef::Entity(id)) => id == relation.from || id == relation.to,
+            Some(AnnotationRef::Event(_)) => false,
+        };
+        let selected = highlight.selected == Some(AnnotationRef::Relation(relation.id));
+        let color = if touches {
+            ink
+        } else {
+            ink.gamma_multiply(0.25)
+        };
+        let width = if selected { 2.5 } else { 1.2 };
+        let (from, to) = (
+            pos2(a.left() + 4.0, a.bottom()),
+            pos2(b.left() + 4.0, b.bottom()),
+        );
+        let depth = 7.0 + ((to.x - from.x).abs() / 40.0).min(10.0);
+        let points = [from, from + vec2(0.0, depth), to + vec2(0.0, depth), to];
+        painter.add(egui::epaint::CubicBezierShape::from_points_stroke(
+            points,
+            false,
+            Color32::TRANSPARENT,
+            Stroke::new(width, color),
+        ));
+        // The arrowhead points up into the target.
+        painter.add(egui::Shape::convex_polygon(
+            vec![to, to + vec2(-3.5, 6.0), to + vec2(3.5, 6.0)],
+            color,
+            Stroke::NONE,
+        ));
+        if touches {
+            let name = schema
+                .relation_type(&relation.relation_type)
+                .map_or(relation.relation_type.as_str(), |t| t.name.as_str());
+            let mid = pos2((from.x + to.x) / 2.0, (from.y + to.y) / 2.0 + depth * 0.75);
+            let galley = painter.layout_no_wrap(name.to_owned(), font.clone(), ink);
+            let bg = Rect::from_center_size(mid, galley.size() + vec2(4.0, 0.0));
+            painter.rect_filled(
+                bg,
+                CornerRadius::same(2),
+                if dark {
+                    Color32::from_gray(40)
+                } else {
+                    Color32::from_gray(245)
+                },
+            );
+            painter.galley(bg.min + vec2(2.0, 0.0), galley, ink);
+        }
+    }
 }
 
 /// Small label tags above the first row of each span, laid out by [`layout_tags`] so that
