@@ -1104,7 +1104,7 @@ fn a_relation_is_made_from_the_menu_and_retyped_and_deleted_in_the_relations_lis
     assert_eq!(relations(&harness).len(), 1);
     // The list shows it; its type box offers the types that fit.
     harness.get_by_label("“Yoon Seo-hyun” to “London”");
-    harness.get_by_label("Relation type").click();
+    harness.get_by_label("type").click();
     harness.run();
     harness
         .get_by_label("GEN-AFF:Citizen-Resident-Religion-Ethnicity")

@@ -431,25 +431,26 @@ pub fn relations_ui(
                     continue;
                 };
                 let me = AnnotationRef::Relation(relation.id);
+                // Two lines a relation, so that long names wrap instead of widening the panel.
+                let name = format!("“{}” to “{}”", text(relation.from), text(relation.to));
+                let name = if relation.status == Status::Suggested {
+                    RichText::new(name).weak()
+                } else {
+                    RichText::new(name)
+                };
+                if ui
+                    .selectable_label(selected == Some(me), name)
+                    .on_hover_text(origin_text(&relation.origin, relation.status))
+                    .clicked()
+                {
+                    requests.push(Request::Reveal {
+                        span: from.span,
+                        annotation: Some(me),
+                    });
+                }
                 ui.horizontal(|ui| {
-                    let name = format!("“{}” to “{}”", text(relation.from), text(relation.to));
-                    let name = if relation.status == Status::Suggested {
-                        RichText::new(name).weak()
-                    } else {
-                        RichText::new(name)
-                    };
-                    if ui
-                        .selectable_label(selected == Some(me), name)
-                        .on_hover_text(origin_text(&relation.origin, relation.status))
-                        .clicked()
-                    {
-                        requests.push(Request::Reveal {
-                            span: from.span,
-                            annotation: Some(me),
-                        });
-                    }
                     let mut chosen = relation.relation_type.clone();
-                    ComboBox::new(("relation-type", relation.id), "Relation type")
+                    ComboBox::new(("relation-type", relation.id), "type")
                         .selected_text(&chosen)
                         .show_ui(ui, |ui| {
                             for t in schema
