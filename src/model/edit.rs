@@ -119,8 +119,37 @@ pub enum Edit {
     SetLearning {
         enabled: bool,
     },
+    /// Renames an entity label, event type or relation type everywhere it is used:
+    /// annotations, the dictionary, and the schema's roles and relation types.
+    RenameSchemaItem {
+        item: SchemaItem,
+        from: String,
+        to: String,
+    },
+    /// Replaces the entity label of the same name: description, colour, hotkey. Refused when
+    /// another label has the hotkey.
+    ReplaceEntityLabel {
+        label: EntityLabel,
+    },
+    /// Replaces the event type of the same name: description, colour, roles. Refused while an
+    /// event has an argument in a role the new one lacks.
+    ReplaceEventType {
+        event_type: EventType,
+    },
+    /// Replaces the relation type of the same name: description, allowed labels.
+    ReplaceRelationType {
+        relation_type: RelationType,
+    },
     /// Several edits applied as one: all or none, undone as one.
     Batch(Vec<Edit>),
+}
+
+/// A kind of schema item, for [`Edit::RenameSchemaItem`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum SchemaItem {
+    EntityLabel,
+    EventType,
+    RelationType,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -155,6 +184,10 @@ pub enum EditError {
     Dictionary(String),
     #[error("document {doc:?}: {message}")]
     Invalid { doc: String, message: String },
+    #[error("hotkey {key:?} is already {label:?}'s")]
+    HotkeyTaken { key: char, label: String },
+    #[error("{0}")]
+    StillReferenced(String),
 }
 
 impl Edit {
@@ -189,6 +222,147 @@ impl Edit {
         }
         edits.push(Edit::RemoveEntity { doc: doc_id, id });
         Edit::Batch(edits)
+    }
+
+    /// Removes entities `ids` of `doc` and everything that points to them (event arguments,
+    /// relations), as one edit.
+    pub fn remove_entities(doc: &Document, ids: &[EntityId]) -> Edit {
+        let doc_id = doc.id().to_owned();
+        let gone = |target: ArgTarget| matches!(target, ArgTarget::Entity(id) if ids.contains(&id));
+        let mut edits: Vec<Edit> = doc
+            .events()
+            .iter()
+            .filter(|e| e.arguments.iter().any(|a| gone(a.target)))
+            .map(|e| {
+                let mut event = e.clone();
+                event.arguments.retain(|a| !gone(a.target));
+                Edit::ReplaceEvent {
+                    doc: doc_id.clone(),
+                    event,
+                }
+            })
+            .collect();
+        edits.extend(
+            doc.relations()
+                .iter()
+                .filter(|r| ids.contains(&r.from) || ids.contains(&r.to))
+                .map(|r| Edit::RemoveRelation {
+                    doc: doc_id.clone(),
+                    id: r.id,
+                }),
+        );
+        edits.push(Edit::RemoveEntities {
+            doc: doc_id,
+            ids: ids.to_vec(),
+        });
+        Edit::Batch(edits)
+    }
+
+    /// Relabels every `from` entity `into` and removes `from`, as one edit; the dictionary and
+    /// the schema's roles and relation types follow.
+    pub fn merge_entity_label(project: &Project, from: &str, into: &str) -> Edit {
+        let mut edits = Self::label_references(project, from, Some(into));
+        for doc in project.documents() {
+            let relabelled: Vec<Entity> = doc
+                .entities()
+                .iter()
+                .filter(|e| e.label == from)
+                .map(|e| Entity {
+                    label: into.to_owned(),
+                    ..e.clone()
+                })
+                .collect();
+            if !relabelled.is_empty() {
+                edits.push(Edit::ReplaceEntities {
+                    doc: doc.id().to_owned(),
+                    entities: relabelled,
+                });
+            }
+        }
+        edits.push(Edit::RemoveEntityLabel {
+            name: from.to_owned(),
+        });
+        Edit::Batch(edits)
+    }
+
+    /// Removes label `name` with every entity that has it (and what points to those), as one
+    /// edit; its dictionary patterns go, and roles and relation types stop naming it.
+    pub fn delete_entity_label(project: &Project, name: &str) -> Edit {
+        let mut edits = Self::label_references(project, name, None);
+        for doc in project.documents() {
+            let ids: Vec<EntityId> = doc
+                .entities()
+                .iter()
+                .filter(|e| e.label == name)
+                .map(|e| e.id)
+                .collect();
+            if !ids.is_empty() {
+                edits.push(Self::remove_entities(doc, &ids));
+            }
+        }
+        edits.push(Edit::RemoveEntityLabel {
+            name: name.to_owned(),
+        });
+        Edit::Batch(edits)
+    }
+
+    /// The edits that make the dictionary, roles and relation types name `into` instead of
+    /// `label` (or drop it, with `None`).
+    fn label_references(project: &Project, label: &str, into: Option<&str>) -> Vec<Edit> {
+        let swap = |labels: &[String]| -> Vec<String> {
+            let mut out: Vec<String> = Vec::new();
+            for l in labels {
+                let l = if l == label { into } else { Some(l.as_str()) };
+                if let Some(l) = l.filter(|l| !out.iter().any(|o| o == l)) {
+                    out.push(l.to_owned());
+                }
+            }
+            out
+        };
+        let mut edits = Vec::new();
+        let schema = project.schema();
+        for event_type in &schema.event_types {
+            if event_type
+                .roles
+                .iter()
+                .any(|r| r.labels.iter().any(|l| l == label))
+            {
+                let mut event_type = event_type.clone();
+                for role in &mut event_type.roles {
+                    role.labels = swap(&role.labels);
+                }
+                edits.push(Edit::ReplaceEventType { event_type });
+            }
+        }
+        for relation_type in &schema.relation_types {
+            if relation_type
+                .from
+                .iter()
+                .chain(&relation_type.to)
+                .any(|l| l == label)
+            {
+                let mut relation_type = relation_type.clone();
+                relation_type.from = swap(&relation_type.from);
+                relation_type.to = swap(&relation_type.to);
+                edits.push(Edit::ReplaceRelationType { relation_type });
+            }
+        }
+        if project.dictionary().iter().any(|p| p.label == label) {
+            let patterns = project
+                .dictionary()
+                .iter()
+                .filter_map(|p| match into {
+                    _ if p.label != label => Some(p.clone()),
+                    Some(into) => Some(DictionaryPattern {
+                        label: into.to_owned(),
+                        ..p.clone()
+                    }),
+                    None => None,
+                })
+                .collect();
+            edits.push(Edit::SetDictionary { patterns });
+        }
+        edits
     }
 
     /// Removes an event and the arguments of other events that point to it, as one edit.
@@ -612,6 +786,25 @@ impl Project {
                 if self.dictionary.iter().any(|p| p.label == name) {
                     return Err(EditError::LabelInDictionary(name));
                 }
+                // A role or relation type naming a missing label makes the project invalid.
+                let named = self
+                    .schema
+                    .event_types
+                    .iter()
+                    .find(|t| t.roles.iter().any(|r| r.labels.contains(&name)))
+                    .map(|t| t.name.clone())
+                    .or_else(|| {
+                        self.schema
+                            .relation_types
+                            .iter()
+                            .find(|t| t.from.contains(&name) || t.to.contains(&name))
+                            .map(|t| t.name.clone())
+                    });
+                if let Some(user) = named {
+                    return Err(EditError::StillReferenced(format!(
+                        "{user} still names label {name:?}"
+                    )));
+                }
                 let label = self.schema.entity_labels.remove(pos);
                 Ok(Edit::AddEntityLabel { label })
             }
@@ -680,7 +873,181 @@ impl Project {
                 let relation_type = self.schema.relation_types.remove(pos);
                 Ok(Edit::AddRelationType { relation_type })
             }
+            Edit::RenameSchemaItem { item, from, to } => {
+                self.rename_schema_item(item, &from, &to)?;
+                Ok(Edit::RenameSchemaItem {
+                    item,
+                    from: to,
+                    to: from,
+                })
+            }
+            Edit::ReplaceEntityLabel { label } => {
+                if let Some(key) = label.hotkey
+                    && let Some(other) = self
+                        .schema
+                        .entity_labels
+                        .iter()
+                        .find(|l| l.name != label.name && l.hotkey == Some(key))
+                {
+                    return Err(EditError::HotkeyTaken {
+                        key,
+                        label: other.name.clone(),
+                    });
+                }
+                let Some(slot) = self
+                    .schema
+                    .entity_labels
+                    .iter_mut()
+                    .find(|l| l.name == label.name)
+                else {
+                    return Err(EditError::NotInSchema(format!(
+                        "entity label {:?}",
+                        label.name
+                    )));
+                };
+                let old = std::mem::replace(slot, label);
+                Ok(Edit::ReplaceEntityLabel { label: old })
+            }
+            Edit::ReplaceEventType { event_type } => {
+                let lost_role = self.documents.iter().find_map(|d| {
+                    d.events
+                        .iter()
+                        .filter(|e| e.event_type == event_type.name)
+                        .flat_map(|e| &e.arguments)
+                        .find(|a| event_type.role(&a.role).is_none())
+                        .map(|a| a.role.clone())
+                });
+                if let Some(role) = lost_role {
+                    return Err(EditError::StillReferenced(format!(
+                        "role {role:?} of {:?} still has arguments",
+                        event_type.name
+                    )));
+                }
+                let Some(slot) = self
+                    .schema
+                    .event_types
+                    .iter_mut()
+                    .find(|t| t.name == event_type.name)
+                else {
+                    return Err(EditError::NotInSchema(format!(
+                        "event type {:?}",
+                        event_type.name
+                    )));
+                };
+                let old = std::mem::replace(slot, event_type);
+                Ok(Edit::ReplaceEventType { event_type: old })
+            }
+            Edit::ReplaceRelationType { relation_type } => {
+                let Some(slot) = self
+                    .schema
+                    .relation_types
+                    .iter_mut()
+                    .find(|t| t.name == relation_type.name)
+                else {
+                    return Err(EditError::NotInSchema(format!(
+                        "relation type {:?}",
+                        relation_type.name
+                    )));
+                };
+                let old = std::mem::replace(slot, relation_type);
+                Ok(Edit::ReplaceRelationType { relation_type: old })
+            }
         }
+    }
+
+    /// Renames `from` to `to` in the schema and everywhere the name is used.
+    fn rename_schema_item(
+        &mut self,
+        item: SchemaItem,
+        from: &str,
+        to: &str,
+    ) -> Result<(), EditError> {
+        let rename = |name: &mut String| {
+            if name == from {
+                *name = to.to_owned();
+            }
+        };
+        match item {
+            SchemaItem::EntityLabel | SchemaItem::EventType => self.check_new_schema_name(to)?,
+            SchemaItem::RelationType => {
+                if to.trim().is_empty() {
+                    return Err(EditError::EmptyName);
+                }
+                if self.schema.relation_type(to).is_some() {
+                    return Err(EditError::AlreadyInSchema(to.to_owned()));
+                }
+            }
+        }
+        match item {
+            SchemaItem::EntityLabel => {
+                let Some(label) = self
+                    .schema
+                    .entity_labels
+                    .iter_mut()
+                    .find(|l| l.name == from)
+                else {
+                    return Err(EditError::NotInSchema(format!("entity label {from:?}")));
+                };
+                label.name = to.to_owned();
+                for event_type in &mut self.schema.event_types {
+                    event_type
+                        .roles
+                        .iter_mut()
+                        .flat_map(|r| &mut r.labels)
+                        .for_each(rename);
+                }
+                for relation_type in &mut self.schema.relation_types {
+                    relation_type
+                        .from
+                        .iter_mut()
+                        .chain(&mut relation_type.to)
+                        .for_each(rename);
+                }
+                self.dictionary
+                    .iter_mut()
+                    .for_each(|p| rename(&mut p.label));
+                for doc in &mut self.documents {
+                    doc.entities.iter_mut().for_each(|e| rename(&mut e.label));
+                }
+            }
+            SchemaItem::EventType => {
+                let Some(event_type) = self.schema.event_types.iter_mut().find(|t| t.name == from)
+                else {
+                    return Err(EditError::NotInSchema(format!("event type {from:?}")));
+                };
+                event_type.name = to.to_owned();
+                // Nested events: a role may accept an event type.
+                for event_type in &mut self.schema.event_types {
+                    event_type
+                        .roles
+                        .iter_mut()
+                        .flat_map(|r| &mut r.labels)
+                        .for_each(rename);
+                }
+                for doc in &mut self.documents {
+                    doc.events
+                        .iter_mut()
+                        .for_each(|e| rename(&mut e.event_type));
+                }
+            }
+            SchemaItem::RelationType => {
+                let Some(relation_type) = self
+                    .schema
+                    .relation_types
+                    .iter_mut()
+                    .find(|t| t.name == from)
+                else {
+                    return Err(EditError::NotInSchema(format!("relation type {from:?}")));
+                };
+                relation_type.name = to.to_owned();
+                for doc in &mut self.documents {
+                    doc.relations
+                        .iter_mut()
+                        .for_each(|r| rename(&mut r.relation_type));
+                }
+            }
+        }
+        Ok(())
     }
 
     fn doc_mut(&mut self, id: &str) -> Result<&mut Document, EditError> {

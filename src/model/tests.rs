@@ -599,3 +599,150 @@ fn a_relation_is_retyped_by_an_undoable_edit_and_types_say_which_labels_they_joi
     };
     assert!(any.fits("X", "Y"));
 }
+
+#[test]
+fn renaming_a_label_renames_it_everywhere_and_undoes_as_one() {
+    let mut p = project();
+    p.apply(add(entity(1, 5, 16, "PER"))).unwrap();
+    p.apply(add(entity(2, 35, 41, "GPE"))).unwrap();
+    p.apply(Edit::SetDictionary {
+        patterns: vec![DictionaryPattern {
+            label: "PER".into(),
+            pattern: Pattern::Phrase("Laura Hill".into()),
+        }],
+    })
+    .unwrap();
+    let before = p.clone();
+    let mut history = History::default();
+    let rename = |from: &str, to: &str| Edit::RenameSchemaItem {
+        item: SchemaItem::EntityLabel,
+        from: from.into(),
+        to: to.into(),
+    };
+    history.apply(&mut p, rename("PER", "Person")).unwrap();
+    assert!(p.problems().is_empty(), "{:?}", p.problems());
+    let doc = p.document(DOC).unwrap();
+    assert_eq!(doc.entity(EntityId(1)).unwrap().label, "Person");
+    assert_eq!(p.dictionary()[0].label, "Person");
+    assert!(p.schema().entity_label("PER").is_none());
+    let meet = p.schema().event_type("Contact:Meet").unwrap();
+    assert!(
+        meet.roles
+            .iter()
+            .any(|r| r.labels.iter().any(|l| l == "Person"))
+    );
+    let employment = p.schema().relation_type("ORG-AFF:Employment").unwrap();
+    assert_eq!(employment.from, ["Person"]);
+    // A taken or empty name is refused.
+    assert!(p.apply(rename("Person", "GPE")).is_err());
+    assert!(p.apply(rename("Person", " ")).is_err());
+    history.undo(&mut p).unwrap();
+    assert_eq!(p, before);
+
+    // Event and relation types too.
+    history
+        .apply(
+            &mut p,
+            Edit::RenameSchemaItem {
+                item: SchemaItem::RelationType,
+                from: "PHYS:Located".into(),
+                to: "located-in".into(),
+            },
+        )
+        .unwrap();
+    assert!(p.schema().relation_type("located-in").is_some());
+    history.undo(&mut p).unwrap();
+    assert_eq!(p, before);
+}
+
+#[test]
+fn merging_or_deleting_a_label_in_use_is_one_edit_that_undo_reverts() {
+    let mut p = project();
+    p.apply(add(entity(1, 5, 16, "PER"))).unwrap();
+    p.apply(add(entity(2, 21, 31, "PER"))).unwrap();
+    p.apply(add(entity(3, 35, 41, "GPE"))).unwrap();
+    p.apply(Edit::AddRelation {
+        doc: DOC.into(),
+        relation: Relation {
+            id: RelationId(1),
+            relation_type: "PHYS:Located".into(),
+            from: EntityId(1),
+            to: EntityId(3),
+            origin: Origin::Manual,
+            status: Status::Accepted,
+        },
+    })
+    .unwrap();
+    let before = p.clone();
+    let mut history = History::default();
+    // GPE into LOC: the entity follows, the schema's roles and relation types too.
+    let merge = Edit::merge_entity_label(&p, "GPE", "LOC");
+    history.apply(&mut p, merge).unwrap();
+    assert!(p.problems().is_empty(), "{:?}", p.problems());
+    assert_eq!(
+        p.document(DOC).unwrap().entity(EntityId(3)).unwrap().label,
+        "LOC"
+    );
+    assert!(p.schema().entity_label("GPE").is_none());
+    history.undo(&mut p).unwrap();
+    assert_eq!(p.document(DOC), before.document(DOC));
+    assert!(p.schema().entity_label("GPE").is_some());
+    // Deleting PER takes its two entities and the relation from one of them.
+    let delete = Edit::delete_entity_label(&p, "PER");
+    history.apply(&mut p, delete).unwrap();
+    assert!(p.problems().is_empty(), "{:?}", p.problems());
+    let doc = p.document(DOC).unwrap();
+    assert_eq!(doc.entities().len(), 1);
+    assert!(doc.relations().is_empty());
+    history.undo(&mut p).unwrap();
+    assert_eq!(p.document(DOC), before.document(DOC));
+    // A plain removal of a label that roles name is refused, not left invalid.
+    assert!(matches!(
+        p.apply(Edit::RemoveEntityLabel {
+            name: "NORP".into()
+        }),
+        Err(EditError::StillReferenced(_))
+    ));
+}
+
+#[test]
+fn label_and_type_details_change_by_edits_and_hotkeys_stay_unique() {
+    let mut p = project();
+    let mut per = p.schema().entity_label("PER").unwrap().clone();
+    per.color = Rgb([1, 2, 3]);
+    per.hotkey = Some('o');
+    assert!(matches!(
+        p.apply(Edit::ReplaceEntityLabel { label: per.clone() }),
+        Err(EditError::HotkeyTaken { key: 'o', .. })
+    ));
+    per.hotkey = Some('x');
+    let inverse = p
+        .apply(Edit::ReplaceEntityLabel { label: per.clone() })
+        .unwrap();
+    assert_eq!(p.schema().entity_label("PER"), Some(&per));
+    p.apply(inverse).unwrap();
+    assert_eq!(p.schema().entity_label("PER").unwrap().hotkey, Some('p'));
+    // An event type keeps the roles its events use.
+    p.apply(add(entity(1, 5, 16, "PER"))).unwrap();
+    p.apply(Edit::AddEvent {
+        doc: DOC.into(),
+        event: Event {
+            id: EventId(1),
+            event_type: "Contact:Meet".into(),
+            trigger: Span { start: 17, end: 20 },
+            arguments: vec![Argument {
+                role: "Entity".into(),
+                target: ArgTarget::Entity(EntityId(1)),
+            }],
+            origin: Origin::Manual,
+            status: Status::Accepted,
+        },
+    })
+    .unwrap();
+    let mut meet = p.schema().event_type("Contact:Meet").unwrap().clone();
+    meet.roles.retain(|r| r.name != "Entity");
+    assert!(matches!(
+        p.apply(Edit::ReplaceEventType { event_type: meet }),
+        Err(EditError::StillReferenced(_))
+    ));
+}
