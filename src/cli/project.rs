@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 
 use crate::formats::{import, project as project_file};
 use crate::model::{Project, Schema, Severity, Status};
@@ -23,7 +23,7 @@ pub fn new(
         );
     }
     let schema = match schema {
-        Some(schema_path) => load_schema(schema_path)?,
+        Some(schema_path) => crate::formats::schema_file::read_schema(schema_path, None)?,
         None => Schema::news(),
     };
     let annotator = annotator
@@ -50,22 +50,6 @@ fn project_name(path: &Path) -> String {
         .rsplit_once('.')
         .map_or(file.as_str(), |(stem, _)| stem);
     stem.strip_suffix(".tagdesk").unwrap_or(stem).to_owned()
-}
-
-fn load_schema(path: &Path) -> Result<Schema> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("reading schema {}", path.display()))?;
-    let schema: Schema = match path.extension().and_then(|e| e.to_str()) {
-        Some("json") => {
-            serde_json::from_str(&text).with_context(|| format!("schema {}", path.display()))?
-        }
-        _ => ron::from_str(&text).with_context(|| format!("schema {}", path.display()))?,
-    };
-    let problems = schema.problems();
-    if !problems.is_empty() {
-        bail!("schema {}:\n  {}", path.display(), problems.join("\n  "));
-    }
-    Ok(schema)
 }
 
 pub fn add(path: &Path, paths: &[PathBuf], add_labels: bool, out: &mut dyn Write) -> Result<()> {

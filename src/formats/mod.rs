@@ -6,6 +6,7 @@ pub mod export;
 pub mod import;
 pub mod preflight;
 pub mod project;
+pub mod schema_file;
 
 /// A serde_json error without the " at line L column C" it ends with, for messages that give
 /// the position their own way.

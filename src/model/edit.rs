@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::{
     ArgTarget, DictionaryPattern, Document, Entity, EntityId, EntityLabel, Event, EventId,
-    EventType, Project, Relation, RelationId, RelationType, Severity,
+    EventType, Project, Relation, RelationId, RelationType, Schema, Severity,
 };
 
 /// One change to a project. Documents are named by id. Serialisable for the app's edit journal.
@@ -363,6 +363,48 @@ impl Edit {
             edits.push(Edit::SetDictionary { patterns });
         }
         edits
+    }
+
+    /// The edit that adds to `current` what `other` defines and it lacks (labels first, then
+    /// event types and relation types, which may name them), and the names both define
+    /// differently, which stay as `current` has them.
+    pub fn add_schema(current: &Schema, other: &Schema) -> (Edit, Vec<String>) {
+        let mut edits = Vec::new();
+        let mut differ = Vec::new();
+        for label in &other.entity_labels {
+            match current.entity_label(&label.name) {
+                None => edits.push(Edit::AddEntityLabel {
+                    label: EntityLabel {
+                        // A hotkey ours already uses is left for the annotator to choose.
+                        hotkey: label.hotkey.filter(|k| {
+                            !current.entity_labels.iter().any(|l| l.hotkey == Some(*k))
+                        }),
+                        ..label.clone()
+                    },
+                }),
+                Some(ours) if ours != label => differ.push(label.name.clone()),
+                Some(_) => {}
+            }
+        }
+        for event_type in &other.event_types {
+            match current.event_type(&event_type.name) {
+                None => edits.push(Edit::AddEventType {
+                    event_type: event_type.clone(),
+                }),
+                Some(ours) if ours != event_type => differ.push(event_type.name.clone()),
+                Some(_) => {}
+            }
+        }
+        for relation_type in &other.relation_types {
+            match current.relation_type(&relation_type.name) {
+                None => edits.push(Edit::AddRelationType {
+                    relation_type: relation_type.clone(),
+                }),
+                Some(ours) if ours != relation_type => differ.push(relation_type.name.clone()),
+                Some(_) => {}
+            }
+        }
+        (Edit::Batch(edits), differ)
     }
 
     /// Removes an event and the arguments of other events that point to it, as one edit.

@@ -746,3 +746,32 @@ fn label_and_type_details_change_by_edits_and_hotkeys_stay_unique() {
         Err(EditError::StillReferenced(_))
     ));
 }
+
+#[test]
+fn another_schema_adds_what_the_project_lacks_and_keeps_what_it_defines() {
+    let mut p = project();
+    let mut other = Schema::news();
+    other.entity_labels.push(EntityLabel {
+        hotkey: Some('p'),
+        ..EntityLabel::plain("PRODUCT")
+    });
+    other.entity_labels[0].color = Rgb([9, 9, 9]);
+    other.relation_types.push(RelationType {
+        name: "MADE-BY".into(),
+        description: String::new(),
+        from: vec!["PRODUCT".into()],
+        to: vec!["ORG".into()],
+    });
+    let (edit, differ) = Edit::add_schema(p.schema(), &other);
+    assert_eq!(differ, ["PER"]);
+    p.apply(edit).unwrap();
+    let product = p.schema().entity_label("PRODUCT").unwrap();
+    // `p` is PER's already.
+    assert_eq!(product.hotkey, None);
+    assert!(p.schema().relation_type("MADE-BY").is_some());
+    assert_eq!(
+        p.schema().entity_label("PER").unwrap().color,
+        Schema::news().entity_labels[0].color
+    );
+    assert!(p.problems().is_empty(), "{:?}", p.problems());
+}
