@@ -1125,3 +1125,116 @@ fn a_relation_is_made_from_the_menu_and_retyped_and_deleted_in_the_relations_lis
     let reopened = tagdesk::formats::project::load(&path).unwrap();
     assert_eq!(reopened.documents()[0].relations().len(), 1);
 }
+
+fn labels_of(harness: &Harness<'_, TagdeskApp>, label: &str) -> usize {
+    doc(harness)
+        .entities()
+        .iter()
+        .filter(|e| e.label == label)
+        .count()
+}
+
+#[test]
+fn a_label_renamed_in_the_schema_editor_renames_the_annotations_and_undo_brings_it_back() {
+    let recovery = tempfile::tempdir().unwrap();
+    let mut harness = sample_harness(recovery.path());
+    let people = labels_of(&harness, "PER");
+    assert!(people > 3);
+    harness.state_mut().run(tagdesk::app::Action::EditSchema);
+    harness.run();
+    harness.get_by_label("name of PER").focus();
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.run();
+    harness.get_by_label("name of PER").type_text("Person");
+    harness.run();
+    harness.key_press(Key::Enter);
+    harness.run();
+    assert_eq!(labels_of(&harness, "Person"), people);
+    assert_eq!(labels_of(&harness, "PER"), 0);
+    let schema = harness.state().project().schema();
+    assert!(schema.entity_label("Person").is_some() && schema.entity_label("PER").is_none());
+    assert!(harness.state().project().problems().is_empty());
+    // One undo, and everything is PER again.
+    harness.state_mut().undo();
+    harness.run();
+    assert_eq!(labels_of(&harness, "PER"), people);
+    assert!(
+        harness
+            .state()
+            .project()
+            .schema()
+            .entity_label("Person")
+            .is_none()
+    );
+    // The window's field shows the name again.
+    assert_eq!(
+        harness.get_by_label("name of PER").value().as_deref(),
+        Some("PER")
+    );
+}
+
+#[test]
+fn a_label_in_use_is_deleted_only_as_asked_and_a_schema_is_imported_and_saved() {
+    let recovery = tempfile::tempdir().unwrap();
+    let mut harness = sample_harness(recovery.path());
+    let people = labels_of(&harness, "PER");
+    harness.state_mut().run(tagdesk::app::Action::EditSchema);
+    harness.run();
+    // PER is the first label: its Delete asks what becomes of its annotations.
+    harness.get_all_by_label("Delete").next().unwrap().click();
+    harness.run();
+    harness.get_by_label_contains(&format!("{people} annotation(s) have the label PER"));
+    assert_eq!(labels_of(&harness, "PER"), people);
+    harness.get_by_label("relabel as").click();
+    harness.run();
+    harness.get_by_label("NORP").click();
+    harness.run();
+    harness.get_by_label("Merge into it").click();
+    harness.run();
+    assert_eq!(labels_of(&harness, "PER"), 0);
+    assert!(
+        harness
+            .state()
+            .project()
+            .schema()
+            .entity_label("PER")
+            .is_none()
+    );
+    assert!(harness.state().project().problems().is_empty());
+    harness.state_mut().undo();
+    harness.run();
+    assert_eq!(labels_of(&harness, "PER"), people);
+
+    // A brat annotation.conf adds what the project lacks.
+    let dir = tempfile::tempdir().unwrap();
+    let conf = dir.path().join("annotation.conf");
+    std::fs::write(
+        &conf,
+        "[entities]\nPerson\nOrganization\nPRODUCT\n[relations]\nOwns\tArg1:Organization, Arg2:PRODUCT\n[events]\nLaunch\tAgent:Organization, Artifact:PRODUCT\n[attributes]\n",
+    )
+    .unwrap();
+    harness.state_mut().import_schema(&conf);
+    harness.run();
+    let schema = harness.state().project().schema().clone();
+    assert!(schema.entity_label("PRODUCT").is_some());
+    assert!(schema.relation_type("Owns").is_some());
+    assert!(schema.event_type("Launch").is_some());
+    assert!(harness.state().status().unwrap().contains("added from"));
+    // Saved as a schema file, it starts a new project with the same schema.
+    let file = dir.path().join("team.ron");
+    harness.state_mut().save_schema(&file);
+    assert_eq!(
+        tagdesk::formats::schema_file::read_schema(&file, None).unwrap(),
+        schema
+    );
+    harness.state_mut().undo();
+    assert!(
+        harness
+            .state()
+            .project()
+            .schema()
+            .entity_label("PRODUCT")
+            .is_none()
+    );
+}

@@ -15,6 +15,7 @@ pub enum Action {
     Undo,
     Redo,
     Find,
+    EditSchema,
     Preferences,
     ToggleTheme,
     ZoomIn,
@@ -98,7 +99,7 @@ macro_rules! keys {
 }
 
 impl Action {
-    pub const ALL: [Action; 40] = [
+    pub const ALL: [Action; 41] = [
         Action::NewProject,
         Action::OpenProject,
         Action::ImportArticles,
@@ -109,6 +110,7 @@ impl Action {
         Action::Undo,
         Action::Redo,
         Action::Find,
+        Action::EditSchema,
         Action::Preferences,
         Action::ToggleTheme,
         Action::ZoomIn,
@@ -153,6 +155,7 @@ impl Action {
             Action::Undo => "Undo",
             Action::Redo => "Redo",
             Action::Find => "Find",
+            Action::EditSchema => "Schema…",
             Action::Preferences => "Preferences",
             Action::ToggleTheme => "Dark / light theme",
             Action::ZoomIn => "Larger text",
@@ -191,7 +194,7 @@ impl Action {
         use Action::*;
         Some(match self {
             NewProject | OpenProject | ImportArticles | Save | SaveAs | Export | Quit => Menu::File,
-            Undo | Redo | Find | Preferences => Menu::Edit,
+            Undo | Redo | Find | EditSchema | Preferences => Menu::Edit,
             ToggleTheme | ZoomIn | ZoomOut | ToggleSuggestions | ToggleRelations | ToggleSnap => {
                 Menu::View
             }
@@ -220,6 +223,7 @@ impl Action {
             Redo => keys!(ctrl_shift(Key::Z), ctrl(Key::Y)),
             Find => keys!(ctrl(Key::F)),
             Preferences => keys!(ctrl(Key::Comma)),
+            EditSchema => keys!(),
             ToggleTheme => keys!(),
             ZoomIn => keys!(ctrl(Key::Plus), ctrl(Key::Equals)),
             ZoomOut => keys!(ctrl(Key::Minus)),

@@ -12,6 +12,8 @@ pub enum Purpose {
     SaveAs,
     Export,
     Dictionary,
+    ImportSchema,
+    SaveSchema,
 }
 
 pub struct Dialogs {
@@ -91,6 +93,23 @@ impl Dialogs {
                     .set_title("Attach dictionary")
                     .add_filter("Dictionary (JSONL patterns)", &["jsonl"])
                     .pick_file()
+                    .into_iter()
+                    .collect(),
+                Purpose::ImportSchema => dialog
+                    .set_title("Import a schema")
+                    .add_filter(
+                        "brat annotation.conf, tagdesk project or schema",
+                        &["conf", "ron", "json"],
+                    )
+                    .pick_file()
+                    .into_iter()
+                    .collect(),
+                Purpose::SaveSchema => dialog
+                    .set_title("Save schema as")
+                    .add_filter("Schema (RON)", &["ron"])
+                    .add_filter("Schema (JSON)", &["json"])
+                    .set_file_name(suggested_name.unwrap_or_else(|| "schema.ron".into()))
+                    .save_file()
                     .into_iter()
                     .collect(),
                 Purpose::Export => dialog

@@ -249,7 +249,7 @@ impl TagdeskApp {
         }
     }
 
-    fn show_dialog(&mut self, purpose: Purpose) {
+    pub(super) fn show_dialog(&mut self, purpose: Purpose) {
         let name = format!("{}.tagdesk.ron", self.project.name());
         let wake = self.wake();
         if let Err(message) = self.dialogs.show(purpose, Some(name), wake) {
@@ -305,6 +305,8 @@ impl TagdeskApp {
             }
             Purpose::Export => self.export_to(&first),
             Purpose::Dictionary => self.attach_dictionary(&first),
+            Purpose::ImportSchema => self.import_schema(&first),
+            Purpose::SaveSchema => self.save_schema(&first),
         }
     }
 
@@ -1000,6 +1002,7 @@ impl TagdeskApp {
                 }
             }
             Action::ShowModel => self.model_window = true,
+            Action::EditSchema => self.schema_window = true,
             Action::AcceptAllSuggestions => self.review_all(true),
             Action::RejectAllSuggestions => self.review_all(false),
             Action::Accept => self.review_selected(true),

@@ -11,6 +11,7 @@ mod learning;
 mod logic;
 mod model_window;
 mod relations;
+mod schema_window;
 mod view;
 
 use std::path::{Path, PathBuf};
@@ -146,6 +147,9 @@ pub struct TagdeskApp {
     estimate_revision: Option<u64>,
     /// Whether the Model window is open.
     pub model_window: bool,
+    /// Whether the Schema window is open, and what is typed in it.
+    pub schema_window: bool,
+    schema_edit: schema_window::SchemaEdit,
     /// The selection the events panel's type was last chosen for, and the type of the last
     /// event made by hand: the panel offers the trigger's likely type, or that one.
     typed_for: Option<Span>,
@@ -194,6 +198,8 @@ impl TagdeskApp {
             estimate: None,
             estimate_revision: None,
             model_window: false,
+            schema_window: false,
+            schema_edit: Default::default(),
             typed_for: None,
             last_event_type: None,
             relation_from: None,

@@ -111,6 +111,7 @@ impl TagdeskApp {
             ctx.request_repaint();
         }
         self.model_window_ui(&ctx);
+        self.schema_window_ui(&ctx);
         self.modal_ui(&ctx);
     }
 
