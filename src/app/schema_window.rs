@@ -187,7 +187,7 @@ impl TagdeskApp {
                         .entry(label.name.clone())
                         .or_insert_with(|| label.name.clone());
                     let typed = named(
-                        ui.add(egui::TextEdit::singleline(name).desired_width(120.0)),
+                        ui.add_sized([120.0, 20.0], egui::TextEdit::singleline(name)),
                         &format!("name of {}", label.name),
                     );
                     // Enter in the field renames, as the button does.
@@ -206,10 +206,9 @@ impl TagdeskApp {
                         ));
                     }
                     let mut key: String = label.hotkey.map(String::from).unwrap_or_default();
-                    let typed = ui.add(
-                        egui::TextEdit::singleline(&mut key)
-                            .char_limit(1)
-                            .desired_width(20.0),
+                    let typed = ui.add_sized(
+                        [24.0, 20.0],
+                        egui::TextEdit::singleline(&mut key).char_limit(1),
                     );
                     if named(typed, &format!("key of {}", label.name)).changed() {
                         changes.push(Change::Label(EntityLabel {
@@ -427,7 +426,7 @@ impl TagdeskApp {
                         .entry(relation_type.name.clone())
                         .or_insert_with(|| relation_type.name.clone());
                     named(
-                        ui.add(egui::TextEdit::singleline(name).desired_width(150.0)),
+                        ui.add_sized([150.0, 20.0], egui::TextEdit::singleline(name)),
                         &format!("name of {}", relation_type.name),
                     );
                     let renamed = name.trim() != relation_type.name && !name.trim().is_empty();
@@ -448,10 +447,9 @@ impl TagdeskApp {
                             .entry(format!("{}\u{1}{end}", relation_type.name))
                             .or_insert_with(|| labels.join(", "));
                         let response = named(
-                            ui.add(
-                                egui::TextEdit::singleline(list)
-                                    .hint_text("any label")
-                                    .desired_width(110.0),
+                            ui.add_sized(
+                                [110.0, 20.0],
+                                egui::TextEdit::singleline(list).hint_text("any label"),
                             ),
                             &format!("{end} labels of {}", relation_type.name),
                         );
