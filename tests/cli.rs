@@ -160,13 +160,19 @@ fn new_takes_its_schema_from_an_annotation_conf_or_another_project() {
         "[entities]\nPerson\nOrganization\n[relations]\nWorks-for\tArg1:Person, Arg2:Organization\n[events]\nHire\tEmployee:Person, Employer:Organization\n[attributes]\n",
     )
     .unwrap();
-    ok(d, &["new", "team.tagdesk.ron", "--schema", "annotation.conf"]);
+    ok(
+        d,
+        &["new", "team.tagdesk.ron", "--schema", "annotation.conf"],
+    );
     let team = tagdesk::formats::project::load(&d.join("team.tagdesk.ron")).unwrap();
     let schema = team.schema();
     assert!(schema.entity_label("Person").is_some());
     assert!(schema.relation_type("Works-for").is_some());
     assert!(schema.event_type("Hire").is_some());
-    ok(d, &["new", "next.tagdesk.ron", "--schema", "team.tagdesk.ron"]);
+    ok(
+        d,
+        &["new", "next.tagdesk.ron", "--schema", "team.tagdesk.ron"],
+    );
     let next = tagdesk::formats::project::load(&d.join("next.tagdesk.ron")).unwrap();
     assert_eq!(next.schema(), schema);
 }
