@@ -5,6 +5,7 @@ mod dictionary;
 mod exchange;
 mod learn;
 mod project;
+mod team;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -134,6 +135,44 @@ pub enum Command {
         #[arg(long)]
         project: Option<PathBuf>,
     },
+    /// Split a project between annotators: one project each, every document to one of them,
+    /// a seeded share to all (for agreement); the split is written to OUT/split.json
+    Split {
+        /// The project file to split
+        project: PathBuf,
+        /// Annotators' names, comma-separated (ana,ben,chloe)
+        #[arg(long, value_delimiter = ',', required = true)]
+        annotators: Vec<String>,
+        /// Share of the documents every annotator gets, for agreement (10% or 0.1)
+        #[arg(long, default_value = "10%", value_parser = team::parse_share)]
+        overlap: f64,
+        /// Folder for the annotators' projects (created; nothing in it is overwritten)
+        #[arg(long)]
+        out: PathBuf,
+        /// Seed of the shuffle that deals the documents
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Agreement of annotators' projects on the documents they share (by text hash):
+    /// exact-span F1 and Cohen's kappa per pair, Krippendorff's alpha, events
+    Agree {
+        /// Two or more annotators' project files
+        #[arg(required = true, num_args = 2..)]
+        projects: Vec<PathBuf>,
+        /// Print one JSON object (pairs, alpha, events) instead of the table
+        #[arg(long)]
+        json: bool,
+    },
+    /// Merge annotators' projects into a curation project: what all accepted alike is
+    /// accepted, the rest are suggestions saying who made them
+    Merge {
+        /// Two or more annotators' project files
+        #[arg(required = true, num_args = 2..)]
+        projects: Vec<PathBuf>,
+        /// The curation project to write (a new file)
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// F1 of a model trained on the first k documents of a gold file, for each k, next to the
     /// rules alone; with training time and words/s, so the curve is reproducible
     LearningCurve(learn::CurveArgs),
@@ -220,6 +259,18 @@ pub fn run(command: Command, out: &mut dyn Write) -> Result<()> {
             project,
         } => annotate::annotate_files(&files, dictionary.as_deref(), project.as_deref(), out),
         Command::LearningCurve(args) => learn::learning_curve(&args, out),
+        Command::Split {
+            project,
+            annotators,
+            overlap,
+            out: dir,
+            seed,
+        } => team::split(&project, &annotators, overlap, &dir, seed, out),
+        Command::Agree { projects, json } => team::agree(&projects, json, out),
+        Command::Merge {
+            projects,
+            out: curated,
+        } => team::merge(&projects, &curated, out),
         Command::Eval {
             gold,
             coarse,
