@@ -219,30 +219,56 @@ pub fn cohen_kappa<T: Eq + std::hash::Hash>(a: &[T], b: &[T]) -> f64 {
 /// Krippendorff's alpha (nominal) of units, each the values its coders gave (see the module
 /// docs); units with fewer than two values are not pairable and count for nothing.
 pub fn krippendorff_alpha<T: Ord + Clone>(units: &[Vec<T>]) -> f64 {
-    let mut within = 0.0; // Σ_{c≠k} o_ck
-    let mut totals: BTreeMap<T, f64> = BTreeMap::new(); // n_c
+    let mut alpha = Alpha::default();
     for unit in units {
+        alpha.add(unit);
+    }
+    alpha.value()
+}
+
+/// Krippendorff's alpha accumulated unit by unit, so that a corpus's chars need not be kept.
+struct Alpha<T> {
+    /// `Σ_{c≠k} o_ck`.
+    within: f64,
+    /// `n_c`.
+    totals: BTreeMap<T, f64>,
+}
+
+impl<T> Default for Alpha<T> {
+    fn default() -> Self {
+        Self {
+            within: 0.0,
+            totals: BTreeMap::new(),
+        }
+    }
+}
+
+impl<T: Ord + Clone> Alpha<T> {
+    fn add(&mut self, unit: &[T]) {
         let m = unit.len();
         if m < 2 {
-            continue;
+            return;
         }
         let mut counts: BTreeMap<&T, usize> = BTreeMap::new();
         for v in unit {
             *counts.entry(v).or_default() += 1;
         }
         let same: usize = counts.values().map(|&c| c * c).sum();
-        within += (m * m - same) as f64 / (m - 1) as f64;
+        self.within += (m * m - same) as f64 / (m - 1) as f64;
         for (v, c) in counts {
-            *totals.entry(v.clone()).or_default() += c as f64;
+            *self.totals.entry(v.clone()).or_default() += c as f64;
         }
     }
-    let n: f64 = totals.values().sum();
-    let squares: f64 = totals.values().map(|c| c * c).sum();
-    let between = n * n - squares; // Σ_{c≠k} n_c n_k
-    if between <= 0.0 {
-        return 1.0;
+
+    fn value(&self) -> f64 {
+        let n: f64 = self.totals.values().sum();
+        let squares: f64 = self.totals.values().map(|c| c * c).sum();
+        let between = n * n - squares; // Σ_{c≠k} n_c n_k
+        if between <= 0.0 {
+            return 1.0;
+        }
+        1.0 - (n - 1.0) * self.within / between
     }
-    1.0 - (n - 1.0) * within / between
 }
 
 /// The agreement of `projects` (named `names`) on the documents they share.
@@ -344,13 +370,16 @@ pub fn agreement(projects: &[Project], names: &[String]) -> Agreement {
     }
 
     // Alpha: a unit per char of each shared document, a value per annotator who has it.
-    let mut units: Vec<Vec<&str>> = Vec::new();
+    let mut alpha = Alpha::default();
+    let mut unit: Vec<&str> = Vec::new();
     for (_, docs) in &shared {
         let values: Vec<Vec<Option<&str>>> =
             docs.iter().flatten().map(|d| char_values(d)).collect();
         let len = values.first().map_or(0, Vec::len);
         for c in 0..len {
-            units.push(values.iter().map(|v| v[c].unwrap_or("")).collect());
+            unit.clear();
+            unit.extend(values.iter().map(|v| v[c].unwrap_or("")));
+            alpha.add(&unit);
         }
     }
 
@@ -367,7 +396,7 @@ pub fn agreement(projects: &[Project], names: &[String]) -> Agreement {
         annotators: names.to_vec(),
         shared_documents: shared.len(),
         pairs,
-        alpha: krippendorff_alpha(&units),
+        alpha: alpha.value(),
         events: EventAgreement { pairs: event_pairs },
         disagreements: Disagreements { documents, labels },
     }
