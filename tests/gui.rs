@@ -1,6 +1,8 @@
 //! The desktop app driven like a user drives it: keyboard, clicks, menus' actions.
 #![cfg(feature = "gui")]
 
+mod team_common;
+
 use std::path::Path;
 
 use egui::{Key, Modifiers};
@@ -1237,4 +1239,77 @@ fn a_label_in_use_is_deleted_only_as_asked_and_a_schema_is_imported_and_saved() 
             .entity_label("PRODUCT")
             .is_none()
     );
+}
+
+#[test]
+fn a_curator_sees_the_disagreements_takes_versions_and_saves_the_gold() {
+    let dir = tempfile::tempdir().unwrap();
+    // Both agree on the minister and the date; they differ on Hanbit's label and on whether
+    // “서울 — Seoul” is a place at all.
+    let ana = team_common::annotated(
+        "ana",
+        &["[박지민](PER) of [Hanbit](ORG) met envoys in [서울 — Seoul](GPE) on [3 May](DATE)."],
+    );
+    let ben = team_common::annotated(
+        "ben",
+        &["[박지민](PER) of [Hanbit](PER) met envoys in 서울 — Seoul on [3 May](DATE)."],
+    );
+    let names = vec!["ana".to_owned(), "ben".to_owned()];
+    let (mut merged, _) = tagdesk::team::merge::merge(&[ana, ben], &names, "gold").unwrap();
+    let path = dir.path().join("gold.ron");
+    tagdesk::formats::project::save(&mut merged, &path).unwrap();
+
+    let mut app = app(dir.path());
+    app.open_path(&path);
+    let mut harness = harness(app);
+    harness.run();
+    harness.get_by_label("Annotate").click();
+    harness.run();
+    harness.get_by_label("Curation…").click();
+    harness.run();
+    harness.get_by_label("2 disagreement(s) in this document");
+    // The heat map's pair and the filter: ana's version hides ben's entities only.
+    harness.get_by_label("ben").click();
+    harness.run();
+    let hidden = harness.state().curation_hidden(doc(&harness));
+    let label_of = |id| doc(&harness).entity(id).unwrap().label.clone();
+    let mut hidden_labels: Vec<String> = hidden.iter().map(|&id| label_of(id)).collect();
+    hidden_labels.sort();
+    assert_eq!(hidden_labels, ["GPE", "ORG"]);
+    harness.get_by_label("everyone").click();
+    harness.run();
+    assert!(harness.state().curation_hidden(doc(&harness)).is_empty());
+
+    // Ben's label for Hanbit, then ana's whole version for what is left.
+    harness.get_by_label("PER — ben").click();
+    harness.run();
+    harness.get_by_label("1 disagreement(s) in this document");
+    harness
+        .get_by_label("Take ana's version of this document")
+        .click();
+    harness.run();
+    harness.get_by_label("0 disagreement(s) in this document");
+    harness.state_mut().save_to(&path).unwrap();
+
+    let reopened = tagdesk::formats::project::load(&path).unwrap();
+    let gold = &reopened.documents()[0];
+    let mut kept: Vec<(String, String)> = gold
+        .entities()
+        .iter()
+        .filter(|e| e.status == Status::Accepted)
+        .map(|e| (gold.span_text(e.span).unwrap().to_owned(), e.label.clone()))
+        .collect();
+    kept.sort();
+    assert_eq!(
+        kept,
+        [
+            ("3 May".to_owned(), "DATE".to_owned()),
+            ("Hanbit".to_owned(), "PER".to_owned()),
+            ("박지민".to_owned(), "PER".to_owned()),
+            ("서울 — Seoul".to_owned(), "GPE".to_owned()),
+        ]
+    );
+    // Taking a version is one edit each: two undos bring both disagreements back.
+    press(&mut harness, Modifiers::COMMAND, Key::Z, 2);
+    harness.get_by_label("2 disagreement(s) in this document");
 }

@@ -1,42 +1,15 @@
 //! Team work on files: agreement figures checked against values worked out by hand, their
 //! properties, and split → annotate → merge losing nothing.
 
+mod team_common;
+
 use proptest::prelude::*;
 use tagdesk::annotate::markup;
 use tagdesk::model::{Document, Edit, Entity, EntityId, Origin, Project, Schema, Span, Status};
 use tagdesk::team::agree::agreement;
 use tagdesk::team::merge::{ANNOTATORS, merge};
 use tagdesk::team::split::{SPLIT_KEY, split};
-
-/// A project of one annotator: each document in inline markup, its entities accepted.
-fn annotated(annotator: &str, docs: &[&str]) -> Project {
-    let mut p = Project::new("team".into(), annotator.into(), Schema::news());
-    for (i, text) in docs.iter().enumerate() {
-        let (text, spans) = markup::parse(text);
-        let entities = spans
-            .into_iter()
-            .enumerate()
-            .map(|(k, m)| Entity {
-                id: EntityId(k as u32 + 1),
-                span: m.span,
-                label: m.label,
-                origin: Origin::Manual,
-                status: Status::Accepted,
-            })
-            .collect();
-        let doc = Document::new(format!("d{i}"), format!("d{i}.txt"), None, text).with_annotations(
-            entities,
-            Vec::new(),
-            Vec::new(),
-        );
-        p.apply(Edit::AddDocument {
-            index: i,
-            document: Box::new(doc),
-        })
-        .unwrap();
-    }
-    p
-}
+use team_common::annotated;
 
 fn names(n: &[&str]) -> Vec<String> {
     n.iter().map(|s| s.to_string()).collect()

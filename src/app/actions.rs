@@ -29,6 +29,7 @@ pub enum Action {
     RemoveDictionary,
     ToggleLearning,
     ShowModel,
+    ShowCuration,
     AcceptAllSuggestions,
     RejectAllSuggestions,
     Accept,
@@ -99,7 +100,7 @@ macro_rules! keys {
 }
 
 impl Action {
-    pub const ALL: [Action; 41] = [
+    pub const ALL: [Action; 42] = [
         Action::NewProject,
         Action::OpenProject,
         Action::ImportArticles,
@@ -124,6 +125,7 @@ impl Action {
         Action::RemoveDictionary,
         Action::ToggleLearning,
         Action::ShowModel,
+        Action::ShowCuration,
         Action::AcceptAllSuggestions,
         Action::RejectAllSuggestions,
         Action::Accept,
@@ -168,6 +170,7 @@ impl Action {
             Action::RemoveDictionary => "Remove dictionary",
             Action::ToggleLearning => "Learn from reviewed documents",
             Action::ShowModel => "Model…",
+            Action::ShowCuration => "Curation…",
             Action::AcceptAllSuggestions => "Accept all suggestions",
             Action::RejectAllSuggestions => "Reject all suggestions",
             Action::Accept => "Accept selected",
@@ -199,10 +202,12 @@ impl Action {
                 Menu::View
             }
             PreAnnotateDocument | PreAnnotateAll | AttachDictionary | RemoveDictionary
-            | ToggleLearning | ShowModel | AcceptAllSuggestions | RejectAllSuggestions | Accept
-            | Reject | NextSuggestion | PreviousSuggestion | LabelAllInDocument
-            | LabelAllInProject | CreateEvent | AddArgument | StartRelation | CycleRelationType
-            | NextDocument | PreviousDocument | ToggleDone => Menu::Annotate,
+            | ToggleLearning | ShowModel | ShowCuration | AcceptAllSuggestions
+            | RejectAllSuggestions | Accept | Reject | NextSuggestion | PreviousSuggestion
+            | LabelAllInDocument | LabelAllInProject | CreateEvent | AddArgument
+            | StartRelation | CycleRelationType | NextDocument | PreviousDocument | ToggleDone => {
+                Menu::Annotate
+            }
             Shortcuts => Menu::Help,
             Escape => return None,
         })
@@ -231,7 +236,9 @@ impl Action {
             ToggleSnap => keys!(),
             PreAnnotateDocument => keys!(ctrl(Key::R)),
             PreAnnotateAll => keys!(ctrl_shift(Key::R)),
-            AttachDictionary | RemoveDictionary | ToggleLearning | ShowModel => keys!(),
+            AttachDictionary | RemoveDictionary | ToggleLearning | ShowModel | ShowCuration => {
+                keys!()
+            }
             AcceptAllSuggestions => keys!(ctrl_shift(Key::Enter)),
             RejectAllSuggestions => keys!(ctrl_shift(Key::Delete)),
             Accept => keys!(plain(Key::Enter)),

@@ -117,10 +117,11 @@ impl TagdeskApp {
         }
     }
 
-    /// Opens a project file, or imports articles into a new project, by extension.
+    /// Opens a project file, or imports articles into a new project, by extension: any `.ron`
+    /// or `.json` is a project (`tagdesk merge --out gold.ron` need not say `.tagdesk`).
     pub fn open_path(&mut self, path: &Path) {
         let name = path.to_string_lossy();
-        if name.ends_with(".tagdesk.ron") || name.ends_with(".tagdesk.json") {
+        if name.ends_with(".ron") || name.ends_with(".json") {
             if let Err(e) = self.open_project(path) {
                 self.modal = Some(Modal::Error(format!("{e:#}")));
             }
@@ -1002,6 +1003,7 @@ impl TagdeskApp {
                 }
             }
             Action::ShowModel => self.model_window = true,
+            Action::ShowCuration => self.curation_window = true,
             Action::EditSchema => self.schema_window = true,
             Action::AcceptAllSuggestions => self.review_all(true),
             Action::RejectAllSuggestions => self.review_all(false),

@@ -4,6 +4,7 @@
 
 mod actions;
 pub mod bench;
+mod curation_window;
 mod dialogs;
 mod jobs;
 mod journal;
@@ -147,6 +148,12 @@ pub struct TagdeskApp {
     estimate_revision: Option<u64>,
     /// Whether the Model window is open.
     pub model_window: bool,
+    /// Whether the Curation window is open, and whose version the view shows (all: `None`).
+    pub curation_window: bool,
+    curation_only: Option<String>,
+    /// The annotators and agreement table, computed once per revision (they scan every
+    /// document).
+    curation_summary: Option<(u64, Vec<String>, crate::team::curation::LabelTable)>,
     /// Whether the Schema window is open, and what is typed in it.
     pub schema_window: bool,
     schema_edit: schema_window::SchemaEdit,
@@ -198,6 +205,9 @@ impl TagdeskApp {
             estimate: None,
             estimate_revision: None,
             model_window: false,
+            curation_window: false,
+            curation_only: None,
+            curation_summary: None,
             schema_window: false,
             schema_edit: Default::default(),
             typed_for: None,

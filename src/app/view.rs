@@ -112,6 +112,7 @@ impl TagdeskApp {
         }
         self.model_window_ui(&ctx);
         self.schema_window_ui(&ctx);
+        self.curation_window_ui(&ctx);
         self.modal_ui(&ctx);
     }
 
@@ -172,6 +173,7 @@ impl TagdeskApp {
                 })
                 .collect();
         }
+        highlight.hidden = self.curation_hidden(doc);
         highlight.matches = self
             .find
             .matches

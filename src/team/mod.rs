@@ -3,6 +3,7 @@
 //! curation. The CLI (`split`, `agree`, `merge`) and the app call these.
 
 pub mod agree;
+pub mod curation;
 pub mod merge;
 pub mod split;
 

@@ -9,7 +9,7 @@
 //! Positions: the model's char offsets; a galley's `CCursor` counts chars within its paragraph,
 //! so no byte offsets are needed here.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -45,6 +45,8 @@ pub struct Highlight {
     pub arguments: Vec<(EntityId, String)>,
     /// Find matches.
     pub matches: Vec<Span>,
+    /// Entities not drawn (the other annotators' versions while curating one's).
+    pub hidden: HashSet<EntityId>,
 }
 
 /// One line of the text (a paragraph in news text), in chars.
@@ -236,6 +238,7 @@ pub fn text_view_ui(
                     .iter()
                     .filter(|e| {
                         visible_entities(e.status)
+                            && !highlight.hidden.contains(&e.id)
                             && e.span.start < para.chars.end.max(para.chars.start + 1)
                             && e.span.end > para.chars.start
                     })
