@@ -1267,7 +1267,7 @@ fn a_curator_sees_the_disagreements_takes_versions_and_saves_the_gold() {
     harness.run();
     harness.get_by_label("Curation…").click();
     harness.run();
-    harness.get_by_label("2 disagreement(s) in this document");
+    harness.get_by_label("2 disagreement(s) in this document, 0 disputed event(s)");
     // The heat map's pair and the filter: ana's version hides ben's entities only.
     harness.get_by_label("ben").click();
     harness.run();
@@ -1276,19 +1276,21 @@ fn a_curator_sees_the_disagreements_takes_versions_and_saves_the_gold() {
     let mut hidden_labels: Vec<String> = hidden.iter().map(|&id| label_of(id)).collect();
     hidden_labels.sort();
     assert_eq!(hidden_labels, ["GPE", "ORG"]);
+    harness.get_by_label("3 of 5 entities");
     harness.get_by_label("everyone").click();
     harness.run();
     assert!(harness.state().curation_hidden(doc(&harness)).is_empty());
+    harness.get_by_label("5 of 5 entities");
 
     // Ben's label for Hanbit, then ana's whole version for what is left.
     harness.get_by_label("PER — ben").click();
     harness.run();
-    harness.get_by_label("1 disagreement(s) in this document");
+    harness.get_by_label("1 disagreement(s) in this document, 0 disputed event(s)");
     harness
         .get_by_label("Take ana's version of this document")
         .click();
     harness.run();
-    harness.get_by_label("0 disagreement(s) in this document");
+    harness.get_by_label("0 disagreement(s) in this document, 0 disputed event(s)");
     harness.state_mut().save_to(&path).unwrap();
 
     let reopened = tagdesk::formats::project::load(&path).unwrap();
@@ -1311,5 +1313,5 @@ fn a_curator_sees_the_disagreements_takes_versions_and_saves_the_gold() {
     );
     // Taking a version is one edit each: two undos bring both disagreements back.
     press(&mut harness, Modifiers::COMMAND, Key::Z, 2);
-    harness.get_by_label("2 disagreement(s) in this document");
+    harness.get_by_label("2 disagreement(s) in this document, 0 disputed event(s)");
 }

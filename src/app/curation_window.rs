@@ -45,9 +45,12 @@ impl TagdeskApp {
         let mut open = true;
         let mut edit = None;
         let mut reveal = None;
+        // Over the events panel, so the text being curated stays in view.
+        let right = ctx.content_rect().right();
         egui::Window::new("Curation")
             .open(&mut open)
             .default_width(420.0)
+            .default_pos(egui::pos2(right - 440.0, 60.0))
             .show(ctx, |ui| {
                 if names.is_empty() {
                     ui.label(
@@ -67,9 +70,10 @@ impl TagdeskApp {
                     return;
                 };
                 let disputes = curation::disputes(doc);
+                let events = curation::disputed_events(doc);
                 ui.label(
                     RichText::new(format!(
-                        "{} disagreement(s) in this document",
+                        "{} disagreement(s) in this document, {events} disputed event(s)",
                         disputes.len()
                     ))
                     .strong(),
@@ -102,7 +106,7 @@ impl TagdeskApp {
                             });
                         }
                     });
-                if !disputes.is_empty() {
+                if !disputes.is_empty() || events > 0 {
                     ui.horizontal_wrapped(|ui| {
                         for name in &names {
                             if ui

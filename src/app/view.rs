@@ -66,11 +66,13 @@ impl TagdeskApp {
                 ui.separator();
                 ui.heading("Entities");
                 if let Some(doc) = self.project.documents().get(self.current) {
+                    let hidden = self.curation_hidden(doc);
                     requests.extend(panels::entity_list_ui(
                         ui,
                         doc,
                         self.project.schema(),
                         &mut self.entity_filter,
+                        &hidden,
                         self.selected,
                     ));
                 }

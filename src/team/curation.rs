@@ -2,7 +2,9 @@
 //! annotators disagree, how much they agree per label, and the edits that take one
 //! annotator's version.
 
-use crate::model::{Document, Edit, Entity, EntityId, Origin, Project, Span, Status};
+use crate::model::{
+    Document, Edit, Entity, EntityId, Event, Origin, Project, Relation, Span, Status,
+};
 
 use super::merge::ANNOTATORS;
 
@@ -33,10 +35,18 @@ pub fn annotators(project: &Project) -> Vec<String> {
     names
 }
 
-/// Whether `entity` is one annotator's part of a disagreement still to settle.
-fn disputed(entity: &Entity) -> bool {
-    entity.status == Status::Suggested
-        && matches!(&entity.origin, Origin::Auto { engine, .. } if engine == ANNOTATORS)
+/// Whether an annotation is one annotator's part of a disagreement still to settle.
+fn disputed(status: Status, origin: &Origin) -> bool {
+    status == Status::Suggested
+        && matches!(origin, Origin::Auto { engine, .. } if engine == ANNOTATORS)
+}
+
+/// The document's disputed events (a trigger, type or argument not everyone gave).
+pub fn disputed_events(doc: &Document) -> usize {
+    doc.events()
+        .iter()
+        .filter(|e| disputed(e.status, &e.origin))
+        .count()
 }
 
 /// One disagreement: overlapping disputed entities, each one annotator's (or several's)
@@ -50,7 +60,11 @@ pub struct Dispute {
 /// The document's disagreements, by position: disputed entities grouped while they overlap.
 pub fn disputes(doc: &Document) -> Vec<Dispute> {
     let mut out: Vec<Dispute> = Vec::new();
-    for e in doc.entities().iter().filter(|e| disputed(e)) {
+    for e in doc
+        .entities()
+        .iter()
+        .filter(|e| disputed(e.status, &e.origin))
+    {
         match out.last_mut() {
             Some(last) if last.span.overlaps(e.span) => {
                 last.span = Span {
@@ -77,12 +91,45 @@ pub fn take(doc: &Document, id: EntityId) -> Edit {
     settle(doc, |e| e.span.overlaps(chosen).then_some(e.id == id))
 }
 
-/// Takes `annotator`'s version of the whole document: their disputed entities accepted, the
-/// others' rejected, as one edit.
+/// Takes `annotator`'s version of the whole document: their disputed entities, events and
+/// relations accepted, the others' rejected, as one edit.
 pub fn take_version(doc: &Document, annotator: &str) -> Edit {
-    settle(doc, |e| {
-        Some(makers(&e.origin).is_some_and(|m| m.contains(&annotator)))
-    })
+    let theirs = |origin: &Origin| makers(origin).is_some_and(|m| m.contains(&annotator));
+    let verdict = |yes: bool| {
+        if yes {
+            Status::Accepted
+        } else {
+            Status::Rejected
+        }
+    };
+    let mut edits = vec![settle(doc, |e| Some(theirs(&e.origin)))];
+    for e in doc
+        .events()
+        .iter()
+        .filter(|e| disputed(e.status, &e.origin))
+    {
+        edits.push(Edit::ReplaceEvent {
+            doc: doc.id().to_owned(),
+            event: Event {
+                status: verdict(theirs(&e.origin)),
+                ..e.clone()
+            },
+        });
+    }
+    for r in doc
+        .relations()
+        .iter()
+        .filter(|r| disputed(r.status, &r.origin))
+    {
+        edits.push(Edit::ReplaceRelation {
+            doc: doc.id().to_owned(),
+            relation: Relation {
+                status: verdict(theirs(&r.origin)),
+                ..r.clone()
+            },
+        });
+    }
+    Edit::Batch(edits)
 }
 
 /// Accepts or rejects each disputed entity as `keep` says (`None`: left as it is).
@@ -90,7 +137,7 @@ fn settle(doc: &Document, keep: impl Fn(&Entity) -> Option<bool>) -> Edit {
     let entities = doc
         .entities()
         .iter()
-        .filter(|e| disputed(e))
+        .filter(|e| disputed(e.status, &e.origin))
         .filter_map(|e| {
             let status = if keep(e)? {
                 Status::Accepted
@@ -243,5 +290,36 @@ mod tests {
             .unwrap();
         other.apply(inverse).unwrap();
         assert_eq!(other, merged);
+    }
+
+    #[test]
+    fn taking_a_version_settles_its_events_too() {
+        // Only ana saw a meeting at "met", with Park as its entity.
+        let mut ana = project("ana", &[(0, 4, "PER")]);
+        let doc = ana.documents()[0].id().to_owned();
+        let meet = Event {
+            id: crate::model::EventId(1),
+            event_type: "Contact:Meet".into(),
+            trigger: Span { start: 5, end: 8 },
+            arguments: vec![crate::model::Argument {
+                role: "Entity".into(),
+                target: crate::model::ArgTarget::Entity(EntityId(1)),
+            }],
+            origin: Origin::Manual,
+            status: Status::Accepted,
+        };
+        ana.apply(Edit::AddEvent { doc, event: meet }).unwrap();
+        let ben = project("ben", &[(0, 4, "PER")]);
+        let names = vec!["ana".to_owned(), "ben".to_owned()];
+        let (merged, _) = merge(&[ana, ben], &names, "c").unwrap();
+        let doc = &merged.documents()[0];
+        assert_eq!(disputed_events(doc), 1);
+        for (who, status) in [("ana", Status::Accepted), ("ben", Status::Rejected)] {
+            let mut taken = merged.clone();
+            taken.apply(take_version(doc, who)).unwrap();
+            let doc = &taken.documents()[0];
+            assert_eq!(disputed_events(doc), 0);
+            assert_eq!(doc.events()[0].status, status, "{who}'s version");
+        }
     }
 }

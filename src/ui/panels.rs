@@ -1,10 +1,12 @@
 //! Side panels: documents with progress, the label palette, the entity list, the events panel.
 
+use std::collections::HashSet;
+
 use egui::{Color32, ComboBox, RichText, Ui};
 
 use super::{AnnotationRef, Request, color_of, origin_text, target_text};
 use crate::model::{
-    ArgTarget, Argument, Document, Edit, Entity, Project, Relation, Schema, Status,
+    ArgTarget, Argument, Document, Edit, Entity, EntityId, Project, Relation, Schema, Status,
 };
 
 /// Documents of the project with their progress.
@@ -95,12 +97,14 @@ pub struct EntityFilter {
     pub status: Option<Status>,
 }
 
-/// Entities of the document, filterable by label and status; a click reveals one.
+/// Entities of the document, filterable by label and status, less the `hidden` ones (other
+/// annotators' while curating); a click reveals one.
 pub fn entity_list_ui(
     ui: &mut Ui,
     doc: &Document,
     schema: &Schema,
     filter: &mut EntityFilter,
+    hidden: &HashSet<EntityId>,
     selected: Option<AnnotationRef>,
 ) -> Vec<Request> {
     let mut requests = Vec::new();
@@ -126,7 +130,8 @@ pub fn entity_list_ui(
         .entities()
         .iter()
         .filter(|e| {
-            filter.label.as_ref().is_none_or(|l| *l == e.label)
+            !hidden.contains(&e.id)
+                && filter.label.as_ref().is_none_or(|l| *l == e.label)
                 && filter.status.is_none_or(|s| s == e.status)
         })
         .collect();
