@@ -477,6 +477,7 @@ impl Project {
                 let mut document = *document;
                 document.normalize_order();
                 self.documents.insert(index, document);
+                self.reindex_from(index);
                 Ok(Edit::RemoveDocument { index })
             }
             Edit::RemoveDocument { index } => {
@@ -487,6 +488,10 @@ impl Project {
                     });
                 }
                 let document = Box::new(self.documents.remove(index));
+                if self.position(&document.id) == Some(index) {
+                    self.positions.remove(&document.id);
+                }
+                self.reindex_from(index);
                 Ok(Edit::AddDocument { index, document })
             }
             Edit::SetDone { doc, done } => {
@@ -1093,10 +1098,10 @@ impl Project {
     }
 
     fn doc_mut(&mut self, id: &str) -> Result<&mut Document, EditError> {
-        self.documents
-            .iter_mut()
-            .find(|d| d.id == id)
-            .ok_or_else(|| EditError::NoDocument(id.to_owned()))
+        let i = self
+            .position(id)
+            .ok_or_else(|| EditError::NoDocument(id.to_owned()))?;
+        Ok(&mut self.documents[i])
     }
 
     fn check_new_schema_name(&self, name: &str) -> Result<(), EditError> {

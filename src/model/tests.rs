@@ -775,3 +775,52 @@ fn another_schema_adds_what_the_project_lacks_and_keeps_what_it_defines() {
     );
     assert!(p.problems().is_empty(), "{:?}", p.problems());
 }
+
+proptest::proptest! {
+    /// Documents found by id (through the position index) are those a scan finds, after any
+    /// sequence of insertions anywhere, removals and undos.
+    #[test]
+    fn documents_are_found_by_id_after_any_insertions_and_removals(
+        steps in proptest::collection::vec((proptest::bool::ANY, 0usize..8), 1..40)
+    ) {
+        let mut p = Project::new("p".into(), "ana".into(), Schema::news());
+        let mut undo = Vec::new();
+        for (n, (insert, at)) in steps.into_iter().enumerate() {
+            let len = p.documents().len();
+            let edit = if insert || len == 0 {
+                let doc = Document::new(format!("d{n}"), format!("d{n}.txt"), None, "서울 — x".into());
+                Edit::AddDocument { index: at.min(len), document: Box::new(doc) }
+            } else {
+                Edit::RemoveDocument { index: at % len }
+            };
+            undo.push(p.apply(edit).unwrap());
+            for (i, doc) in p.documents().iter().enumerate() {
+                proptest::prop_assert_eq!(p.position(doc.id()), Some(i));
+            }
+        }
+        while let Some(inverse) = undo.pop() {
+            p.apply(inverse).unwrap();
+        }
+        proptest::prop_assert!(p.documents().is_empty());
+        proptest::prop_assert_eq!(p.document("d0"), None);
+    }
+}
+
+#[test]
+fn a_repeated_id_in_a_file_keeps_its_first_place() {
+    let doc = |name: &str| Document::new("same".into(), name.into(), None, "x".into());
+    let p = Project::from_parts(
+        "p".into(),
+        "ana".into(),
+        now_rfc3339(),
+        now_rfc3339(),
+        Schema::news(),
+        vec![doc("first.txt"), doc("second.txt")],
+    );
+    assert_eq!(p.document("same").map(Document::name), Some("first.txt"));
+    assert!(
+        p.problems()
+            .iter()
+            .any(|q| q.message.contains("used twice"))
+    );
+}
