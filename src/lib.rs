@@ -8,6 +8,8 @@ pub mod app;
 pub mod cli;
 pub mod formats;
 pub mod model;
+/// Work spread over threads, results in input order.
+pub mod parallel;
 /// Team work over project files: split, agreement, merge for curation.
 pub mod team;
 /// egui widgets: the annotated text view and the panels; they return requests, never mutate.

@@ -13,6 +13,7 @@
 //! with an error naming the file.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -23,7 +24,8 @@ use crate::model::{
     SourceFormat, Span, Status, TextIndex,
 };
 
-/// The largest file tagdesk imports: 64 MiB, far above any article, small enough to hold.
+/// The largest file, or JSONL line, tagdesk imports: 64 MiB, far above any article, small
+/// enough to hold. A JSONL corpus may be any size: the limit applies to each of its lines.
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 #[derive(Debug, thiserror::Error)]
@@ -35,6 +37,8 @@ pub enum ImportError {
     },
     #[error("{}: {size} bytes is more than the {MAX_FILE_BYTES}-byte limit for one file", path.display())]
     TooLarge { path: PathBuf, size: u64 },
+    #[error("{}, line {line}: more than the {MAX_FILE_BYTES}-byte limit for one document", path.display())]
+    LineTooLarge { path: PathBuf, line: usize },
     #[error("{}: the file is empty", path.display())]
     Empty { path: PathBuf },
     #[error("{}: looks binary (NUL byte at byte offset {byte_offset}), not text", path.display())]
@@ -126,11 +130,15 @@ pub fn import_file(path: &Path) -> Result<Vec<Document>, ImportError> {
     let format = format_of(path).ok_or_else(|| ImportError::Unsupported {
         path: path.to_path_buf(),
     })?;
+    if format == SourceFormat::Jsonl {
+        let file = std::fs::File::open(path).map_err(|source| ImportError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        return jsonl_documents(path, std::io::BufReader::new(file)).collect();
+    }
     let bytes = read_limited(path)?;
     let raw = decode_utf8(path, &bytes)?;
-    if format == SourceFormat::Jsonl {
-        return import_jsonl(path, raw);
-    }
     let text = normalize_newlines(raw);
     let text = match format {
         SourceFormat::Markdown => markdown_text(&text),
@@ -446,154 +454,263 @@ struct GoldArgument {
     end: usize,
 }
 
-fn import_jsonl(path: &Path, content: &str) -> Result<Vec<Document>, ImportError> {
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let source_name = path
-        .file_name()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let mut documents = Vec::new();
-    for (i, line) in content.split('\n').enumerate() {
-        let line_no = i + 1;
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        if line.trim().is_empty() {
-            continue;
-        }
-        let err = |message: String| ImportError::Jsonl {
-            path: path.to_path_buf(),
-            line: line_no,
-            message,
-        };
-        let parsed: JsonlLine = serde_json::from_str(line).map_err(|e| {
-            err(format!(
-                "{} (column {})",
-                super::json_message(&e),
-                e.column()
-            ))
-        })?;
-        if parsed.text.is_empty() {
-            return Err(err("\"text\" is empty".to_owned()));
-        }
-        let id = match parsed.id {
-            Some(serde_json::Value::String(s)) if !s.is_empty() => s,
-            Some(serde_json::Value::Number(n)) => n.to_string(),
-            None => format!("{stem}-{line_no}"),
-            Some(other) => {
-                return Err(err(format!(
-                    "\"id\" must be a string or number, not {other}"
-                )));
-            }
-        };
-        let meta: BTreeMap<String, String> = parsed
-            .meta
-            .unwrap_or_default()
-            .into_iter()
-            .map(|(k, v)| match v {
-                serde_json::Value::String(s) => (k, s),
-                other => (k, other.to_string()),
-            })
-            .collect();
-        let index = TextIndex::new(parsed.text.as_str());
-        let span = |start: usize, end: usize, what: &str| {
-            let span = Span { start, end };
-            span.check(index.len_chars())
-                .map(|()| span)
-                .map_err(|e| err(format!("{what}: {e}")))
-        };
-        let origin = Origin::Imported {
-            source: source_name.clone(),
-        };
-        let mut entities = Vec::with_capacity(parsed.entities.len());
-        let mut by_span: HashMap<Span, EntityId> = HashMap::new();
-        for (n, gold) in parsed.entities.into_iter().enumerate() {
-            let id = EntityId(n as u32 + 1);
-            let span = span(gold.start, gold.end, &format!("entity {}", n + 1))?;
-            if gold.label.trim().is_empty() {
-                return Err(err(format!("entity {} has an empty label", n + 1)));
-            }
-            by_span.entry(span).or_insert(id);
-            entities.push(Entity {
-                id,
-                span,
-                label: gold.label,
-                origin: origin.clone(),
-                status: Status::Accepted,
-            });
-        }
-        let mut triggers: HashMap<Span, EventId> = HashMap::new();
-        for (n, gold) in parsed.events.iter().enumerate() {
-            if gold.event_type.trim().is_empty()
-                || gold.arguments.iter().any(|a| a.role.trim().is_empty())
-            {
-                return Err(err(format!("event {} has an empty type or role", n + 1)));
-            }
-            let trigger = span(
-                gold.trigger.start,
-                gold.trigger.end,
-                &format!("event {} trigger", n + 1),
-            )?;
-            triggers.entry(trigger).or_insert(EventId(n as u32 + 1));
-        }
-        let mut events = Vec::with_capacity(parsed.events.len());
-        for (n, gold) in parsed.events.into_iter().enumerate() {
-            let id = EventId(n as u32 + 1);
-            let mut arguments = Vec::with_capacity(gold.arguments.len());
-            for arg in gold.arguments {
-                let at = span(
-                    arg.start,
-                    arg.end,
-                    &format!("event {} argument {}", n + 1, arg.role),
-                )?;
-                // An argument names an entity by its span, or (nested events) another trigger.
-                let target = match (by_span.get(&at), triggers.get(&at)) {
-                    (Some(&entity), _) => ArgTarget::Entity(entity),
-                    (None, Some(&event)) if event != id => ArgTarget::Event(event),
-                    _ => {
-                        return Err(err(format!(
-                            "event {} argument {} at {at} is neither an entity nor another event's trigger",
-                            n + 1,
-                            arg.role
-                        )));
-                    }
-                };
-                arguments.push(Argument {
-                    role: arg.role,
-                    target,
-                });
-            }
-            let trigger = Span {
-                start: gold.trigger.start,
-                end: gold.trigger.end,
-            };
-            events.push(Event {
-                id,
-                event_type: gold.event_type,
-                trigger,
-                arguments,
-                origin: origin.clone(),
-                status: Status::Accepted,
-            });
-        }
-        let name = id.clone();
-        let source = Source {
-            path: path.to_path_buf(),
-            format: SourceFormat::Jsonl,
-        };
-        documents.push(
-            Document::new(id, name, Some(source), parsed.text)
-                .with_annotations(entities, events, Vec::new())
-                .with_meta(meta),
-        );
+/// The documents of a JSONL corpus, read line by line from `reader` (`path` names it in
+/// errors): memory holds one line at a time, and [`MAX_FILE_BYTES`] bounds each document, not
+/// the corpus. Byte offsets in errors count from the start of the input. The first error
+/// ends the iteration.
+pub fn jsonl_documents<R: BufRead>(path: &Path, reader: R) -> JsonlDocuments<R> {
+    jsonl_documents_limited(path, reader, MAX_FILE_BYTES)
+}
+
+fn jsonl_documents_limited<R: BufRead>(path: &Path, reader: R, limit: u64) -> JsonlDocuments<R> {
+    JsonlDocuments {
+        limit,
+        path: path.to_path_buf(),
+        stem: path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        source_name: path
+            .file_name()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        reader,
+        line: Vec::new(),
+        line_no: 0,
+        offset: 0,
+        seen: false,
+        ended: false,
     }
-    if documents.is_empty() {
-        return Err(ImportError::Empty {
-            path: path.to_path_buf(),
+}
+
+/// See [`jsonl_documents`].
+pub struct JsonlDocuments<R> {
+    /// The most bytes of one line.
+    limit: u64,
+    path: PathBuf,
+    stem: String,
+    source_name: String,
+    reader: R,
+    line: Vec<u8>,
+    line_no: usize,
+    /// Bytes read before the current line.
+    offset: u64,
+    seen: bool,
+    ended: bool,
+}
+
+impl<R: BufRead> Iterator for JsonlDocuments<R> {
+    type Item = Result<Document, ImportError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let item = self.next_document();
+        if !matches!(item, Some(Ok(_))) {
+            self.ended = true;
+        }
+        item
+    }
+}
+
+impl<R: BufRead> JsonlDocuments<R> {
+    fn next_document(&mut self) -> Option<Result<Document, ImportError>> {
+        if self.ended {
+            return None;
+        }
+        let path = || self.path.clone();
+        loop {
+            self.line.clear();
+            let read = (&mut self.reader)
+                .take(self.limit + 1)
+                .read_until(b'\n', &mut self.line);
+            let n = match read {
+                Ok(n) => n,
+                Err(source) => {
+                    return Some(Err(ImportError::Io {
+                        path: path(),
+                        source,
+                    }));
+                }
+            };
+            if n == 0 {
+                return (!self.seen).then(|| Err(ImportError::Empty { path: path() }));
+            }
+            self.line_no += 1;
+            let start = self.offset;
+            self.offset += n as u64;
+            if n as u64 > self.limit && !self.line.ends_with(b"\n") {
+                return Some(Err(ImportError::LineTooLarge {
+                    path: path(),
+                    line: self.line_no,
+                }));
+            }
+            if let Some(at) = self.line.iter().position(|&b| b == 0) {
+                return Some(Err(ImportError::Binary {
+                    path: path(),
+                    byte_offset: start as usize + at,
+                }));
+            }
+            let line = match std::str::from_utf8(&self.line) {
+                Ok(line) => line,
+                Err(e) => {
+                    return Some(Err(ImportError::NotUtf8 {
+                        path: path(),
+                        byte_offset: start as usize + e.valid_up_to(),
+                    }));
+                }
+            };
+            let line = if self.line_no == 1 {
+                line.strip_prefix('\u{feff}').unwrap_or(line)
+            } else {
+                line
+            };
+            let line = line.strip_suffix('\n').unwrap_or(line);
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            if line.trim().is_empty() {
+                continue;
+            }
+            self.seen = true;
+            return Some(jsonl_document(
+                &self.path,
+                &self.stem,
+                &self.source_name,
+                self.line_no,
+                line,
+            ));
+        }
+    }
+}
+
+/// The document of one JSONL line (`line_no` counts from 1).
+fn jsonl_document(
+    path: &Path,
+    stem: &str,
+    source_name: &str,
+    line_no: usize,
+    line: &str,
+) -> Result<Document, ImportError> {
+    let err = |message: String| ImportError::Jsonl {
+        path: path.to_path_buf(),
+        line: line_no,
+        message,
+    };
+    let parsed: JsonlLine = serde_json::from_str(line).map_err(|e| {
+        err(format!(
+            "{} (column {})",
+            super::json_message(&e),
+            e.column()
+        ))
+    })?;
+    if parsed.text.is_empty() {
+        return Err(err("\"text\" is empty".to_owned()));
+    }
+    let id = match parsed.id {
+        Some(serde_json::Value::String(s)) if !s.is_empty() => s,
+        Some(serde_json::Value::Number(n)) => n.to_string(),
+        None => format!("{stem}-{line_no}"),
+        Some(other) => {
+            return Err(err(format!(
+                "\"id\" must be a string or number, not {other}"
+            )));
+        }
+    };
+    let meta: BTreeMap<String, String> = parsed
+        .meta
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(k, v)| match v {
+            serde_json::Value::String(s) => (k, s),
+            other => (k, other.to_string()),
+        })
+        .collect();
+    let index = TextIndex::new(parsed.text.as_str());
+    let span = |start: usize, end: usize, what: &str| {
+        let span = Span { start, end };
+        span.check(index.len_chars())
+            .map(|()| span)
+            .map_err(|e| err(format!("{what}: {e}")))
+    };
+    let origin = Origin::Imported {
+        source: source_name.to_owned(),
+    };
+    let mut entities = Vec::with_capacity(parsed.entities.len());
+    let mut by_span: HashMap<Span, EntityId> = HashMap::new();
+    for (n, gold) in parsed.entities.into_iter().enumerate() {
+        let id = EntityId(n as u32 + 1);
+        let span = span(gold.start, gold.end, &format!("entity {}", n + 1))?;
+        if gold.label.trim().is_empty() {
+            return Err(err(format!("entity {} has an empty label", n + 1)));
+        }
+        by_span.entry(span).or_insert(id);
+        entities.push(Entity {
+            id,
+            span,
+            label: gold.label,
+            origin: origin.clone(),
+            status: Status::Accepted,
         });
     }
-    Ok(documents)
+    let mut triggers: HashMap<Span, EventId> = HashMap::new();
+    for (n, gold) in parsed.events.iter().enumerate() {
+        if gold.event_type.trim().is_empty()
+            || gold.arguments.iter().any(|a| a.role.trim().is_empty())
+        {
+            return Err(err(format!("event {} has an empty type or role", n + 1)));
+        }
+        let trigger = span(
+            gold.trigger.start,
+            gold.trigger.end,
+            &format!("event {} trigger", n + 1),
+        )?;
+        triggers.entry(trigger).or_insert(EventId(n as u32 + 1));
+    }
+    let mut events = Vec::with_capacity(parsed.events.len());
+    for (n, gold) in parsed.events.into_iter().enumerate() {
+        let id = EventId(n as u32 + 1);
+        let mut arguments = Vec::with_capacity(gold.arguments.len());
+        for arg in gold.arguments {
+            let at = span(
+                arg.start,
+                arg.end,
+                &format!("event {} argument {}", n + 1, arg.role),
+            )?;
+            // An argument names an entity by its span, or (nested events) another trigger.
+            let target = match (by_span.get(&at), triggers.get(&at)) {
+                (Some(&entity), _) => ArgTarget::Entity(entity),
+                (None, Some(&event)) if event != id => ArgTarget::Event(event),
+                _ => {
+                    return Err(err(format!(
+                        "event {} argument {} at {at} is neither an entity nor another event's trigger",
+                        n + 1,
+                        arg.role
+                    )));
+                }
+            };
+            arguments.push(Argument {
+                role: arg.role,
+                target,
+            });
+        }
+        let trigger = Span {
+            start: gold.trigger.start,
+            end: gold.trigger.end,
+        };
+        events.push(Event {
+            id,
+            event_type: gold.event_type,
+            trigger,
+            arguments,
+            origin: origin.clone(),
+            status: Status::Accepted,
+        });
+    }
+    let name = id.clone();
+    let source = Source {
+        path: path.to_path_buf(),
+        format: SourceFormat::Jsonl,
+    };
+    Ok(Document::new(id, name, Some(source), parsed.text)
+        .with_annotations(entities, events, Vec::new())
+        .with_meta(meta))
 }
 
 /// The schema edits needed before `documents` fit `schema`: first what a schema that came
@@ -772,4 +889,66 @@ pub fn plan_addition(
     }
     addition.edit = Edit::Batch(edits);
     addition
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(input: &str, limit: u64) -> Vec<Result<Document, ImportError>> {
+        jsonl_documents_limited(Path::new("c.jsonl"), input.as_bytes(), limit).collect()
+    }
+
+    #[test]
+    fn a_corpus_past_the_limit_streams_while_each_line_is_under_it() {
+        let line = |i: usize| format!("{{\"id\": \"d{i}\", \"text\": \"서울 — d{i}\"}}\r\n");
+        let corpus: String = (0..50).map(line).collect();
+        let limit = line(10).len() as u64;
+        assert!(corpus.len() as u64 > limit * 40);
+        let docs = read(&format!("\u{feff}{corpus}\n\n"), limit);
+        assert_eq!(docs.len(), 50);
+        let last = docs[49].as_ref().unwrap();
+        assert_eq!((last.id(), last.text()), ("d49", "서울 — d49"));
+    }
+
+    #[test]
+    fn a_line_over_the_limit_names_its_line_and_ends_the_corpus() {
+        let input =
+            "{\"text\": \"short\"}\n{\"text\": \"a much longer line\"}\n{\"text\": \"x\"}\n";
+        let docs = read(input, 20);
+        assert_eq!(docs.len(), 2);
+        assert!(docs[0].is_ok());
+        let err = docs[1].as_ref().unwrap_err();
+        assert!(
+            matches!(err, ImportError::LineTooLarge { line: 2, .. }),
+            "{err}"
+        );
+        assert!(
+            err.to_string().starts_with("c.jsonl, line 2: more than"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn bad_bytes_are_placed_from_the_start_of_the_input() {
+        let first = "{\"text\": \"é\"}\n";
+        let docs = read(&format!("{first}{{\"text\": \"\0\"}}\n"), MAX_FILE_BYTES);
+        let at = first.len() + 10;
+        assert!(
+            matches!(docs[1], Err(ImportError::Binary { byte_offset, .. }) if byte_offset == at)
+        );
+        let docs: Vec<_> =
+            jsonl_documents(Path::new("c.jsonl"), &b"{\"text\": \"\xff\"}"[..]).collect();
+        assert!(matches!(
+            docs[0],
+            Err(ImportError::NotUtf8 {
+                byte_offset: 10,
+                ..
+            })
+        ));
+        assert!(matches!(
+            read(" \n\n", MAX_FILE_BYTES)[..],
+            [Err(ImportError::Empty { .. })]
+        ));
+    }
 }
