@@ -6,7 +6,7 @@ use tagdesk::cli::{Cli, run};
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Some(command) => run(command, &mut std::io::stdout().lock()),
+        Some(command) => run_buffered(command),
         None => open_app(cli.path),
     };
     match result {
@@ -16,6 +16,17 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Runs a command with its output buffered: commands that print a line per document would
+/// otherwise make a write call per line. Commands that stream flush as they go.
+fn run_buffered(command: tagdesk::cli::Command) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let result = run(command, &mut out);
+    let flushed = out.flush();
+    result?;
+    Ok(flushed?)
 }
 
 #[cfg(feature = "gui")]

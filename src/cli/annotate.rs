@@ -1,6 +1,7 @@
 //! Pre-annotation commands: `tagdesk annotate|annotate-file|eval`.
 
-use std::io::Write;
+use std::collections::HashSet;
+use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -10,7 +11,7 @@ use crate::annotate::eval::{self, EvalOptions};
 use crate::annotate::learn;
 use crate::annotate::{Dictionary, Engine, refresh_edit, suggestion_edit};
 use crate::formats::{import, project as project_file};
-use crate::model::{Edit, Project};
+use crate::model::{Document, Edit, Project, Schema};
 
 pub(super) fn engine(dictionary: Option<&Path>) -> Result<Engine> {
     Ok(match dictionary {
@@ -61,44 +62,47 @@ fn project_engine(
 /// Adds the engine's proposals to a project's documents (all, or those named) as suggestions,
 /// with the project's dictionary, or the dictionary file given instead, and the project's
 /// model (see [`learn::project_model`]) unless `learning` is false. With a model, a document
-/// nobody has reviewed has its earlier suggestions replaced ([`refresh_edit`]).
+/// nobody has reviewed has its earlier suggestions replaced ([`refresh_edit`]). Documents are
+/// annotated on `threads` threads; output and project are the same for any number.
 pub fn annotate(
     path: &Path,
     docs: &[String],
     dictionary: Option<&Path>,
     learning: bool,
+    threads: usize,
     out: &mut dyn Write,
 ) -> Result<()> {
     let mut project = project_file::load(path)?;
+    let named: HashSet<&str> = docs.iter().map(String::as_str).collect();
     for name in docs {
-        let known = project
-            .documents()
-            .iter()
-            .any(|d| d.id() == name || d.name() == name);
+        let known = project.document(name).is_some()
+            || project.documents().iter().any(|d| d.name() == name);
         if !known {
             bail!("the project has no document {name:?}");
         }
     }
     let engine = project_engine(&project, dictionary, learning, out)?;
-    let mut edits = Vec::new();
-    let (mut entities, mut events, mut reviewed) = (0, 0, 0);
-    for doc in project.documents() {
-        let wanted = docs.is_empty() || docs.iter().any(|n| n == doc.id() || n == doc.name());
-        if !wanted {
-            continue;
-        }
-        // Reviewed work is final (and teaches the model): new suggestions would reopen it.
-        // Naming a document with --doc annotates it all the same.
-        if docs.is_empty() && learn::is_reviewed(doc) {
-            reviewed += 1;
-            continue;
-        }
+    let wanted: Vec<&Document> = project
+        .documents()
+        .iter()
+        .filter(|d| named.is_empty() || named.contains(d.id()) || named.contains(d.name()))
+        .collect();
+    // Reviewed work is final (and teaches the model): new suggestions would reopen it.
+    // Naming a document with --doc annotates it all the same.
+    let (reviewed, todo): (Vec<&Document>, Vec<&Document>) = wanted
+        .into_iter()
+        .partition(|d| docs.is_empty() && learn::is_reviewed(d));
+    let batches = crate::parallel::map_ordered(&todo, threads, |doc| {
         let proposals = engine.annotate(doc.text()).fit_schema(project.schema());
-        let edit = if engine.model().is_some() {
+        if engine.model().is_some() {
             refresh_edit(doc, &proposals)
         } else {
             suggestion_edit(doc, &proposals)
-        };
+        }
+    });
+    let mut edits = Vec::new();
+    let (mut entities, mut events) = (0, 0);
+    for (doc, edit) in todo.iter().zip(batches) {
         let Edit::Batch(batch) = edit else {
             continue;
         };
@@ -120,10 +124,11 @@ pub fn annotate(
         events += doc_events;
         edits.extend(batch);
     }
-    if reviewed > 0 {
+    if !reviewed.is_empty() {
         writeln!(
             out,
-            "left {reviewed} reviewed document(s) as they are (name one with --doc to annotate it)"
+            "left {} reviewed document(s) as they are (name one with --doc to annotate it)",
+            reviewed.len()
         )?;
     }
     project
@@ -141,7 +146,7 @@ pub fn annotate(
 /// One line of `annotate-file` output: the gold JSONL format, char offsets.
 #[derive(Serialize)]
 struct FileLine<'a> {
-    id: String,
+    id: &'a str,
     text: &'a str,
     entities: Vec<EntityLine<'a>>,
     events: Vec<EventLine<'a>>,
@@ -176,13 +181,22 @@ struct ArgumentLine<'a> {
     end: usize,
 }
 
-/// Prints one JSON object per document of each file (one per file, except JSONL corpora).
-/// With a `project`, its dictionary (unless one is given), its model and its schema are used,
-/// as `annotate` would on the project's own documents.
+/// Documents gathered before they are annotated in parallel and written, in order: enough to
+/// keep every thread busy, few enough that a stream's output follows its input closely.
+const BATCH_DOCS: usize = 512;
+const BATCH_BYTES: usize = 8 << 20;
+
+/// Prints one JSON object per document of each file (one per file, except JSONL corpora),
+/// in input order, annotated on `threads` threads. `-` is a JSONL corpus on standard input.
+/// JSONL is streamed: output follows input batch by batch, and a bad line stops the run
+/// after the documents before it are written. With a `project`, its dictionary (unless one
+/// is given), its model and its schema are used, as `annotate` would on the project's own
+/// documents.
 pub fn annotate_files(
     files: &[PathBuf],
     dictionary: Option<&Path>,
     project: Option<&Path>,
+    threads: usize,
     out: &mut dyn Write,
 ) -> Result<()> {
     let (engine, schema) = match project {
@@ -194,65 +208,142 @@ pub fn annotate_files(
         }
         None => (engine(dictionary)?, None),
     };
-    for file in files {
+    let mut batch = Batch {
+        engine: &engine,
+        schema: schema.as_ref(),
+        threads,
+        docs: Vec::new(),
+        bytes: 0,
+    };
+    let result = annotate_inputs(files, &mut batch, out);
+    // What was read before an error is still written.
+    batch.flush(out)?;
+    result
+}
+
+fn annotate_inputs(files: &[PathBuf], batch: &mut Batch, out: &mut dyn Write) -> Result<()> {
+    for file in import::article_files(files)? {
         let file_name = file
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let documents = import::import_file(file)?;
-        let several = documents.len() > 1;
-        for doc in &documents {
-            let proposals = engine.annotate(doc.text());
-            let proposals = match &schema {
-                Some(schema) => proposals.fit_schema(schema),
-                None => proposals,
+        let stdin = file.as_os_str() == "-";
+        if !stdin && !import::is_jsonl(&file) {
+            for doc in import::import_file(&file)? {
+                batch.push(file_name.clone(), doc, out)?;
+            }
+            continue;
+        }
+        let reader: Box<dyn BufRead> = if stdin {
+            Box::new(std::io::stdin().lock())
+        } else {
+            let opened = std::fs::File::open(&file)
+                .with_context(|| format!("opening {}", file.display()))?;
+            Box::new(std::io::BufReader::new(opened))
+        };
+        let name = if stdin { Path::new("stdin") } else { &file };
+        let mut docs = import::jsonl_documents(name, reader).peekable();
+        let Some(first) = docs.next() else { continue };
+        // A file of one document is named by the file, as for any article; stdin by ids.
+        let several = stdin || docs.peek().is_some();
+        for doc in std::iter::once(first).chain(docs) {
+            let doc = doc?;
+            let id = if several {
+                doc.id().to_owned()
+            } else {
+                file_name.clone()
             };
-            let line = FileLine {
-                id: if several {
-                    doc.id().to_owned()
-                } else {
-                    file_name.clone()
-                },
-                text: doc.text(),
-                entities: proposals
-                    .entities
-                    .iter()
-                    .map(|e| EntityLine {
-                        start: e.span.start,
-                        end: e.span.end,
-                        label: e.label,
-                        score: e.score,
-                    })
-                    .collect(),
-                events: proposals
-                    .events
-                    .iter()
-                    .map(|e| EventLine {
-                        trigger: SpanLine {
-                            start: e.trigger.start,
-                            end: e.trigger.end,
-                        },
-                        event_type: e.event_type,
-                        arguments: e
-                            .arguments
-                            .iter()
-                            .filter_map(|a| {
-                                let entity = proposals.entities.get(a.entity)?;
-                                Some(ArgumentLine {
-                                    role: a.role,
-                                    start: entity.span.start,
-                                    end: entity.span.end,
-                                })
-                            })
-                            .collect(),
-                    })
-                    .collect(),
-            };
-            serde_json::to_writer(&mut *out, &line)?;
-            writeln!(out)?;
+            batch.push(id, doc, out)?;
         }
     }
     Ok(())
+}
+
+/// Documents waiting to be annotated and written, with their output ids.
+struct Batch<'a> {
+    engine: &'a Engine,
+    schema: Option<&'a Schema>,
+    threads: usize,
+    docs: Vec<(String, Document)>,
+    bytes: usize,
+}
+
+impl Batch<'_> {
+    fn push(&mut self, id: String, doc: Document, out: &mut dyn Write) -> Result<()> {
+        self.bytes += doc.text().len();
+        self.docs.push((id, doc));
+        if self.docs.len() >= BATCH_DOCS || self.bytes >= BATCH_BYTES {
+            self.flush(out)?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self, out: &mut dyn Write) -> Result<()> {
+        let lines = crate::parallel::map_ordered(&self.docs, self.threads, |(id, doc)| {
+            file_line(self.engine, self.schema, id, doc)
+        });
+        for line in lines {
+            out.write_all(&line?)?;
+        }
+        out.flush()?;
+        self.docs.clear();
+        self.bytes = 0;
+        Ok(())
+    }
+}
+
+/// One document's `annotate-file` line, newline included.
+fn file_line(
+    engine: &Engine,
+    schema: Option<&Schema>,
+    id: &str,
+    doc: &Document,
+) -> serde_json::Result<Vec<u8>> {
+    let proposals = engine.annotate(doc.text());
+    let proposals = match schema {
+        Some(schema) => proposals.fit_schema(schema),
+        None => proposals,
+    };
+    let line = FileLine {
+        id,
+        text: doc.text(),
+        entities: proposals
+            .entities
+            .iter()
+            .map(|e| EntityLine {
+                start: e.span.start,
+                end: e.span.end,
+                label: e.label,
+                score: e.score,
+            })
+            .collect(),
+        events: proposals
+            .events
+            .iter()
+            .map(|e| EventLine {
+                trigger: SpanLine {
+                    start: e.trigger.start,
+                    end: e.trigger.end,
+                },
+                event_type: e.event_type,
+                arguments: e
+                    .arguments
+                    .iter()
+                    .filter_map(|a| {
+                        let entity = proposals.entities.get(a.entity)?;
+                        Some(ArgumentLine {
+                            role: a.role,
+                            start: entity.span.start,
+                            end: entity.span.end,
+                        })
+                    })
+                    .collect(),
+            })
+            .collect(),
+    };
+    let mut bytes = serde_json::to_vec(&line)?;
+    bytes.push(b'\n');
+    Ok(bytes)
 }
 
 /// Scores the engine against gold JSONL files, taken together, and prints the report.

@@ -8,6 +8,7 @@ mod project;
 mod team;
 
 use std::io::Write;
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
 use anyhow::Result;
@@ -93,6 +94,9 @@ pub enum Command {
         /// The rules alone for this run: no model trained from the reviewed documents
         #[arg(long)]
         no_learning: bool,
+        /// Threads to annotate with (default: one per core); the result is the same
+        #[arg(long)]
+        threads: Option<NonZeroUsize>,
     },
     /// Show what a project's pre-annotation learns from (reviewed documents, labels, the
     /// model's cross-validated quality), or switch learning on or off for the project
@@ -121,7 +125,8 @@ pub enum Command {
     },
     /// Print the engine's proposals for files, one JSON object per document
     AnnotateFile {
-        /// Articles (.txt, .md, .html, .jsonl) or folders of them
+        /// Articles (.txt, .md, .html, .jsonl) or folders of them; `-` reads a JSONL corpus
+        /// from standard input, streamed
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// Output format
@@ -134,6 +139,9 @@ pub enum Command {
         /// reviewed documents train
         #[arg(long)]
         project: Option<PathBuf>,
+        /// Threads to annotate with (default: one per core); the output is the same
+        #[arg(long)]
+        threads: Option<NonZeroUsize>,
     },
     /// Split a project between annotators: one project each, every document to one of them,
     /// a seeded share to all (for agreement); the split is written to OUT/split.json
@@ -235,7 +243,15 @@ pub fn run(command: Command, out: &mut dyn Write) -> Result<()> {
             docs,
             dictionary,
             no_learning,
-        } => annotate::annotate(&project, &docs, dictionary.as_deref(), !no_learning, out),
+            threads,
+        } => annotate::annotate(
+            &project,
+            &docs,
+            dictionary.as_deref(),
+            !no_learning,
+            crate::parallel::threads(threads),
+            out,
+        ),
         Command::Learning { project, set } => {
             learn::learning(&project, set.map(|s| s == Switch::On), out)
         }
@@ -257,7 +273,14 @@ pub fn run(command: Command, out: &mut dyn Write) -> Result<()> {
             format: AnnotateFormat::Jsonl,
             dictionary,
             project,
-        } => annotate::annotate_files(&files, dictionary.as_deref(), project.as_deref(), out),
+            threads,
+        } => annotate::annotate_files(
+            &files,
+            dictionary.as_deref(),
+            project.as_deref(),
+            crate::parallel::threads(threads),
+            out,
+        ),
         Command::LearningCurve(args) => learn::learning_curve(&args, out),
         Command::Split {
             project,

@@ -87,6 +87,29 @@ pub fn import_paths(paths: &[PathBuf]) -> Result<Imported, ImportError> {
     Ok(imported)
 }
 
+/// The files `paths` name, folders walked as [`import_paths`] walks them (other file types
+/// in a folder passed over); `-` (standard input) is kept as it is.
+pub fn article_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, ImportError> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let before = files.len();
+            walk_folder(path, &mut files, &mut Vec::new())?;
+            if files.len() == before {
+                return Err(ImportError::EmptyFolder { path: path.clone() });
+            }
+        } else {
+            files.push(path.clone());
+        }
+    }
+    Ok(files)
+}
+
+/// Whether `path` is read as a JSONL corpus.
+pub fn is_jsonl(path: &Path) -> bool {
+    format_of(path) == Some(SourceFormat::Jsonl)
+}
+
 fn walk_folder(
     dir: &Path,
     files: &mut Vec<PathBuf>,
