@@ -22,7 +22,7 @@ use clap::{Parser, Subcommand};
 )]
 #[command(args_conflicts_with_subcommands = true)]
 pub struct Cli {
-    /// A project (.tagdesk.ron / .tagdesk.json) or an article to open in the desktop app
+    /// A project (.tagdesk.ron / .tagdesk.json / .tagdesk folder) or an article to open in the desktop app
     pub path: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -30,9 +30,9 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Create an empty project (NAME.tagdesk.ron, or .tagdesk.json)
+    /// Create an empty project (NAME.tagdesk.ron, .tagdesk.json, or a NAME.tagdesk folder)
     New {
-        /// The project file to create (.tagdesk.ron or .tagdesk.json)
+        /// The project to create (.tagdesk.ron, .tagdesk.json, or a .tagdesk folder)
         project: PathBuf,
         /// Schema file (RON or JSON) instead of the default news schema
         #[arg(long)]
@@ -43,7 +43,7 @@ pub enum Command {
     },
     /// Import articles (.txt, .md, .html, .jsonl, or folders of them) into a project
     Add {
-        /// The project file (.tagdesk.ron or .tagdesk.json)
+        /// The project (.tagdesk.ron, .tagdesk.json, or a .tagdesk folder)
         project: PathBuf,
         /// Articles (.txt, .md, .html, .jsonl) or folders of them
         #[arg(required = true)]
@@ -54,15 +54,15 @@ pub enum Command {
     },
     /// Check a project: spans, ids, labels, text hashes; exit 1 if it has errors
     Validate {
-        /// The project file (.tagdesk.ron or .tagdesk.json)
+        /// The project (.tagdesk.ron, .tagdesk.json, or a .tagdesk folder)
         project: PathBuf,
     },
     /// Count documents, entities and events per label and status
     Stats {
-        /// The project file (.tagdesk.ron or .tagdesk.json)
+        /// The project (.tagdesk.ron, .tagdesk.json, or a .tagdesk folder)
         project: PathBuf,
     },
-    /// Write a project in another format, chosen by OUT's extension (.tagdesk.ron / .tagdesk.json)
+    /// Write a project in another format, chosen by OUT's extension (.tagdesk.ron / .tagdesk.json / .tagdesk folder)
     Convert {
         /// The project file to read
         project: PathBuf,
@@ -82,7 +82,7 @@ pub enum Command {
     Import(exchange::ImportArgs),
     /// Add the pre-annotation engine's proposals to a project as suggestions
     Annotate {
-        /// The project file (.tagdesk.ron or .tagdesk.json)
+        /// The project (.tagdesk.ron, .tagdesk.json, or a .tagdesk folder)
         project: PathBuf,
         /// Only these documents (id or name); repeatable. Default: all
         #[arg(long = "doc")]
@@ -101,7 +101,7 @@ pub enum Command {
     /// Show what a project's pre-annotation learns from (reviewed documents, labels, the
     /// model's cross-validated quality), or switch learning on or off for the project
     Learning {
-        /// The project file (.tagdesk.ron or .tagdesk.json)
+        /// The project (.tagdesk.ron, .tagdesk.json, or a .tagdesk folder)
         project: PathBuf,
         /// Switch learning on or off (saved in the project)
         #[arg(value_enum)]
@@ -110,7 +110,7 @@ pub enum Command {
     /// Attach a dictionary of JSONL patterns to a project (replacing any), remove it with
     /// --clear, or, with no FILE, show it; `annotate` and the app use it
     Dictionary {
-        /// The project file (.tagdesk.ron or .tagdesk.json)
+        /// The project (.tagdesk.ron, .tagdesk.json, or a .tagdesk folder)
         project: PathBuf,
         /// JSONL, one pattern a line: {"label": "ORG", "pattern": "Nikkei Asia"} or
         /// {"label": "ORG", "pattern": [{"lower": "nikkei"}, {"lower": "asia"}]}

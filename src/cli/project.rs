@@ -15,7 +15,9 @@ pub fn new(
     annotator: Option<String>,
     out: &mut dyn Write,
 ) -> Result<()> {
-    project_file::ProjectFormat::from_path(path)?;
+    if !crate::formats::folder::is_folder(path) {
+        project_file::ProjectFormat::from_path(path)?;
+    }
     if path.exists() {
         bail!(
             "{} already exists; tagdesk new never overwrites a project",

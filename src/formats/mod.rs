@@ -3,6 +3,7 @@
 pub mod atomic;
 pub mod exchange;
 pub mod export;
+pub mod folder;
 pub mod import;
 pub mod preflight;
 pub mod project;

@@ -1,4 +1,5 @@
-//! Project files: `NAME.tagdesk.ron` (the default) or `NAME.tagdesk.json`, chosen by extension.
+//! Project files: `NAME.tagdesk.ron` (the default) or `NAME.tagdesk.json`, chosen by extension;
+//! a `NAME.tagdesk` folder is read and written by [`super::folder`].
 //!
 //! Both hold the same tree, with a `version` field first. Loading reads the version, refuses a
 //! newer one, migrates an older one (none exists yet: version 1 is the first; when version 2
@@ -54,7 +55,7 @@ pub enum ProjectFileError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{}: a project file name must end in .tagdesk.ron or .tagdesk.json", path.display())]
+    #[error("{}: a project file name must end in .tagdesk.ron or .tagdesk.json (or be a NAME.tagdesk folder)", path.display())]
     UnknownExtension { path: PathBuf },
     #[error("{}: not UTF-8 text (invalid byte at offset {byte_offset}); is this a project file?", path.display())]
     NotUtf8 { path: PathBuf, byte_offset: usize },
@@ -175,8 +176,12 @@ pub fn encode(project: &Project, format: ProjectFormat) -> Result<Vec<u8>, Strin
 }
 
 /// Saves atomically (see [`write_atomically`]), stamping the project as modified now. The
-/// format follows the extension. On error the file on disk is untouched.
+/// format follows the extension; a `NAME.tagdesk` folder is saved by [`super::folder::save`].
+/// On error the file on disk is untouched.
 pub fn save(project: &mut Project, path: &Path) -> Result<(), ProjectFileError> {
+    if super::folder::is_folder(path) {
+        return super::folder::save(project, path);
+    }
     let format = ProjectFormat::from_path(path)?;
     let previous_stamp = project.modified().to_owned();
     project.touch();
@@ -201,6 +206,9 @@ pub fn save(project: &mut Project, path: &Path) -> Result<(), ProjectFileError> 
 /// Loads and validates a project; errors name the file and, for problems, every document and
 /// offset at fault. Warnings do not stop loading: see [`Project::problems`].
 pub fn load(path: &Path) -> Result<Project, ProjectFileError> {
+    if super::folder::is_folder(path) {
+        return super::folder::load(path);
+    }
     let format = ProjectFormat::from_path(path)?;
     let bytes = std::fs::read(path).map_err(|source| ProjectFileError::Io {
         path: path.to_path_buf(),
@@ -266,6 +274,11 @@ pub fn decode(
     )
     .with_dictionary(file.dictionary)
     .with_learning(file.learning);
+    validated(project, path)
+}
+
+/// The project if it has no errors (see [`Project::problems`]), else every error.
+pub(super) fn validated(project: Project, path: &Path) -> Result<Project, ProjectFileError> {
     let errors: Vec<Problem> = project
         .problems()
         .into_iter()
@@ -273,14 +286,14 @@ pub fn decode(
         .collect();
     if !errors.is_empty() {
         return Err(ProjectFileError::Invalid {
-            path: path_buf(),
+            path: path.to_path_buf(),
             problems: errors,
         });
     }
     Ok(project)
 }
 
-fn check_version(found: u32, path: &Path) -> Result<(), ProjectFileError> {
+pub(super) fn check_version(found: u32, path: &Path) -> Result<(), ProjectFileError> {
     match found {
         FORMAT_VERSION => Ok(()),
         v if v > FORMAT_VERSION => Err(ProjectFileError::NewerVersion {

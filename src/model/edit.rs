@@ -476,6 +476,7 @@ impl Project {
                 }
                 let mut document = *document;
                 document.normalize_order();
+                self.changes.docs.insert(document.id.clone());
                 self.documents.insert(index, document);
                 self.reindex_from(index);
                 Ok(Edit::RemoveDocument { index })
@@ -488,6 +489,7 @@ impl Project {
                     });
                 }
                 let document = Box::new(self.documents.remove(index));
+                self.changes.docs.insert(document.id.clone());
                 if self.position(&document.id) == Some(index) {
                     self.positions.remove(&document.id);
                 }
@@ -1054,6 +1056,7 @@ impl Project {
                     .iter_mut()
                     .for_each(|p| rename(&mut p.label));
                 for doc in &mut self.documents {
+                    self.changes.docs.insert(doc.id.clone());
                     doc.entities.iter_mut().for_each(|e| rename(&mut e.label));
                 }
             }
@@ -1072,6 +1075,7 @@ impl Project {
                         .for_each(rename);
                 }
                 for doc in &mut self.documents {
+                    self.changes.docs.insert(doc.id.clone());
                     doc.events
                         .iter_mut()
                         .for_each(|e| rename(&mut e.event_type));
@@ -1088,6 +1092,7 @@ impl Project {
                 };
                 relation_type.name = to.to_owned();
                 for doc in &mut self.documents {
+                    self.changes.docs.insert(doc.id.clone());
                     doc.relations
                         .iter_mut()
                         .for_each(|r| rename(&mut r.relation_type));
@@ -1101,6 +1106,7 @@ impl Project {
         let i = self
             .position(id)
             .ok_or_else(|| EditError::NoDocument(id.to_owned()))?;
+        self.changes.docs.insert(id.to_owned());
         Ok(&mut self.documents[i])
     }
 

@@ -1,6 +1,7 @@
 //! A project: a schema, the documents annotated with it, and who made it when.
 
 use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
 
 use super::{DictionaryPattern, Document, Problem, Schema, Severity};
 
@@ -23,6 +24,24 @@ pub struct Project {
     /// Each document's position by id (the first, if an invalid file repeats one), so edits
     /// find their document in O(1) rather than by a scan per annotation.
     pub(super) positions: HashMap<String, usize>,
+    pub(super) changes: Changes,
+}
+
+/// Which documents changed since the project was last read from or written to its folder
+/// (see `formats::folder`), so a save writes only those. Bookkeeping, not content: projects
+/// compare equal whatever it holds.
+#[derive(Clone, Debug, Default)]
+pub struct Changes {
+    /// The folder the project's files match, but for `docs`; `None`: none yet.
+    pub folder: Option<PathBuf>,
+    /// Ids of documents added, edited or removed since.
+    pub docs: HashSet<String>,
+}
+
+impl PartialEq for Changes {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 /// The current time as RFC 3339 in UTC, to the second.
@@ -44,6 +63,7 @@ impl Project {
             learning: true,
             documents: Vec::new(),
             positions: HashMap::new(),
+            changes: Changes::default(),
         }
     }
 
@@ -68,6 +88,7 @@ impl Project {
             learning: true,
             documents,
             positions: HashMap::new(),
+            changes: Changes::default(),
         };
         project.reindex_from(0);
         project
@@ -137,6 +158,19 @@ impl Project {
                 self.positions.insert(id.clone(), i);
             }
         }
+    }
+
+    /// What changed since the project was last read from or written to a folder.
+    pub fn changes(&self) -> &Changes {
+        &self.changes
+    }
+
+    /// Records that `folder` now holds the project as it is.
+    pub fn set_saved_in(&mut self, folder: PathBuf) {
+        self.changes = Changes {
+            folder: Some(folder),
+            docs: HashSet::new(),
+        };
     }
 
     /// Stamps the project as modified now; called when it is saved.

@@ -1,0 +1,465 @@
+//! The folder project format, `NAME.tagdesk/`, for projects that grow:
+//!
+//! ```text
+//! NAME.tagdesk/
+//!   manifest.ron       version, name, annotator, created, schema, dictionary, settings,
+//!                      the documents' format and their ids in order
+//!   docs/ID.ron        one document each (`.json` when the manifest says Json)
+//! ```
+//!
+//! A save writes only the documents that changed (see [`crate::model::Changes`]) and the
+//! manifest if it changed, so a one-label edit rewrites one small file. The manifest holds no
+//! time stamp and lists ids one per line, so two annotators editing different documents
+//! change different files and git merges them without conflict.
+//!
+//! A save is atomic as a whole: the new files go to `.staging-PID/`, which a rename turns into
+//! `.commit/` (the moment the save happens), and are then moved into place. Whoever finds a
+//! `.commit/` (the next load or save) finishes moving it; a `.staging-*` folder is a save
+//! that never happened and is removed. A kill at any instant leaves the old project or the
+//! new one.
+
+use std::collections::HashSet;
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::project::{FORMAT_VERSION, ProjectFileError, ProjectFormat, validated};
+use crate::model::{DictionaryPattern, Document, Project, Schema, text_hash};
+
+pub const MANIFEST: &str = "manifest.ron";
+const DOCS: &str = "docs";
+const COMMIT: &str = ".commit";
+const STAGING: &str = ".staging-";
+/// In a commit: the document files the save removes, one name a line.
+const REMOVED: &str = "removed.txt";
+
+/// Whether `path` names a folder project: an existing folder, or a name ending in `.tagdesk`.
+pub fn is_folder(path: &Path) -> bool {
+    path.is_dir() || path.extension().is_some_and(|e| e == "tagdesk")
+}
+
+#[derive(Serialize, Deserialize)]
+struct Manifest {
+    version: u32,
+    name: String,
+    #[serde(default)]
+    annotator: String,
+    created: String,
+    /// How document files are written: `Ron` (`.ron`) or `Json` (`.json`).
+    #[serde(default = "ron_format")]
+    documents_format: DocFormat,
+    schema: Schema,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    dictionary: Vec<DictionaryPattern>,
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    learning: bool,
+    /// Document ids in project order; each is in `docs/` under [`file_name`].
+    documents: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+enum DocFormat {
+    Ron,
+    Json,
+}
+
+fn ron_format() -> DocFormat {
+    DocFormat::Ron
+}
+fn yes() -> bool {
+    true
+}
+fn is_true(b: &bool) -> bool {
+    *b
+}
+
+impl DocFormat {
+    fn extension(self) -> &'static str {
+        match self {
+            DocFormat::Ron => "ron",
+            DocFormat::Json => "json",
+        }
+    }
+}
+
+/// The file a document lives in: its id with every byte outside `[A-Za-z0-9_-]` (and a
+/// leading `.`) written `%XX`, so any id is a safe, stable, portable file name; a long id is
+/// cut and completed by a hash of the whole, keeping names under 200 bytes.
+pub fn file_name(id: &str, extension: &str) -> String {
+    let mut name = String::with_capacity(id.len() + 5);
+    for (i, b) in id.bytes().enumerate() {
+        let plain = b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || (b == b'.' && i > 0);
+        if plain {
+            name.push(b as char);
+        } else {
+            name.push_str(&format!("%{b:02X}"));
+        }
+    }
+    if name.len() > 160 {
+        let mut cut = 120;
+        while !name.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let hash = &text_hash(id)["sha256:".len()..][..16];
+        name = format!("{}~{hash}", &name[..cut]);
+    }
+    format!("{name}.{extension}")
+}
+
+fn io_error(path: &Path) -> impl Fn(io::Error) -> ProjectFileError + '_ {
+    move |source| ProjectFileError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Loads a folder project, finishing an interrupted save first; documents are read on every
+/// core. Errors name the file at fault.
+pub fn load(folder: &Path) -> Result<Project, ProjectFileError> {
+    finish_commit(folder).map_err(io_error(&folder.join(COMMIT)))?;
+    let manifest_path = folder.join(MANIFEST);
+    let bytes = fs::read(&manifest_path).map_err(io_error(&manifest_path))?;
+    let manifest: Manifest = parse(&bytes, ProjectFormat::Ron, &manifest_path)?;
+    super::project::check_version(manifest.version, &manifest_path)?;
+    let format = manifest.documents_format;
+    let threads = crate::parallel::threads(None);
+    let docs = crate::parallel::map_ordered(&manifest.documents, threads, |id| {
+        let path = folder.join(DOCS).join(file_name(id, format.extension()));
+        let bytes = fs::read(&path).map_err(io_error(&path))?;
+        let doc: Document = parse(
+            &bytes,
+            match format {
+                DocFormat::Ron => ProjectFormat::Ron,
+                DocFormat::Json => ProjectFormat::Json,
+            },
+            &path,
+        )?;
+        if doc.id() != id {
+            return Err(ProjectFileError::Syntax {
+                path,
+                format: "document",
+                line: 1,
+                column: 1,
+                message: format!("holds document {:?}, not {id:?}", doc.id()),
+            });
+        }
+        Ok(doc)
+    });
+    let documents = docs.into_iter().collect::<Result<Vec<_>, _>>()?;
+    let modified = fs::metadata(folder.join(DOCS))
+        .and_then(|m| m.modified())
+        .map(|t| humantime::format_rfc3339_seconds(t).to_string())
+        .unwrap_or_else(|_| manifest.created.clone());
+    let mut project = Project::from_parts(
+        manifest.name,
+        manifest.annotator,
+        manifest.created,
+        modified,
+        manifest.schema,
+        documents,
+    )
+    .with_dictionary(manifest.dictionary)
+    .with_learning(manifest.learning);
+    project = validated(project, &manifest_path)?;
+    project.set_saved_in(folder.to_path_buf());
+    Ok(project)
+}
+
+fn parse<T: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+    format: ProjectFormat,
+    path: &Path,
+) -> Result<T, ProjectFileError> {
+    let text = std::str::from_utf8(bytes).map_err(|e| ProjectFileError::NotUtf8 {
+        path: path.to_path_buf(),
+        byte_offset: e.valid_up_to(),
+    })?;
+    match format {
+        ProjectFormat::Ron => ron::from_str(text).map_err(|e| ProjectFileError::Syntax {
+            path: path.to_path_buf(),
+            format: "RON",
+            line: e.span.start.line,
+            column: e.span.start.col,
+            message: e.code.to_string(),
+        }),
+        ProjectFormat::Json => serde_json::from_str(text).map_err(|e| ProjectFileError::Syntax {
+            path: path.to_path_buf(),
+            format: "JSON",
+            line: e.line(),
+            column: e.column(),
+            message: super::json_message(&e),
+        }),
+    }
+}
+
+/// Saves into `folder`: every document if the folder is new or not the one the project came
+/// from, else only those changed since; the manifest if its content changed. Atomic as a
+/// whole (see the module's comment).
+pub fn save(project: &mut Project, folder: &Path) -> Result<(), ProjectFileError> {
+    commit(project, folder)?;
+    finish_commit(folder).map_err(io_error(folder))?;
+    project.touch();
+    project.set_saved_in(folder.to_path_buf());
+    Ok(())
+}
+
+/// The save up to its commit: the new files staged, then `.commit/` in place.
+fn commit(project: &Project, folder: &Path) -> Result<(), ProjectFileError> {
+    let err = io_error(folder);
+    fs::create_dir_all(folder.join(DOCS)).map_err(&err)?;
+    finish_commit(folder).map_err(&err)?;
+    remove_stale_staging(folder);
+    let previous = read_manifest(folder);
+    let format = previous
+        .as_ref()
+        .map_or(DocFormat::Ron, |m| m.documents_format);
+    let same_folder = previous.is_some()
+        && project
+            .changes()
+            .folder
+            .as_ref()
+            .is_some_and(|f| same_path(f, folder));
+    let manifest = Manifest {
+        version: FORMAT_VERSION,
+        name: project.name().to_owned(),
+        annotator: project.annotator().to_owned(),
+        created: project.created().to_owned(),
+        documents_format: format,
+        schema: project.schema().clone(),
+        dictionary: project.dictionary().to_vec(),
+        learning: project.learning(),
+        documents: project
+            .documents()
+            .iter()
+            .map(|d| d.id().to_owned())
+            .collect(),
+    };
+    let manifest_bytes = encode(&manifest, DocFormat::Ron, 3)?;
+    let old_manifest = fs::read(folder.join(MANIFEST)).ok();
+    // What to write, and which files to remove (documents gone since the folder was written).
+    let wanted: Vec<&Document> = if same_folder {
+        let changed = &project.changes().docs;
+        project
+            .documents()
+            .iter()
+            .filter(|d| changed.contains(d.id()))
+            .collect()
+    } else {
+        project.documents().iter().collect()
+    };
+    let now: HashSet<&str> = project.documents().iter().map(|d| d.id()).collect();
+    let removed: Vec<String> = previous
+        .iter()
+        .flat_map(|m| m.documents.iter())
+        .filter(|id| !now.contains(id.as_str()))
+        .map(|id| file_name(id, format.extension()))
+        .collect();
+    let staging = folder.join(format!("{STAGING}{}", std::process::id()));
+    let staged = (|| -> Result<(), ProjectFileError> {
+        let serr = io_error(&staging);
+        let _ = fs::remove_dir_all(&staging);
+        fs::create_dir_all(staging.join(DOCS)).map_err(&serr)?;
+        let threads = crate::parallel::threads(None);
+        let encoded = crate::parallel::map_ordered(&wanted, threads, |doc| {
+            encode(*doc, format, 2).map(|bytes| (file_name(doc.id(), format.extension()), bytes))
+        });
+        for item in encoded {
+            let (name, bytes) = item?;
+            write_synced(&staging.join(DOCS).join(name), &bytes).map_err(&serr)?;
+        }
+        if old_manifest.as_deref() != Some(&manifest_bytes[..]) {
+            write_synced(&staging.join(MANIFEST), &manifest_bytes).map_err(&serr)?;
+        }
+        if !removed.is_empty() {
+            write_synced(&staging.join(REMOVED), removed.join("\n").as_bytes()).map_err(&serr)?;
+        }
+        sync_dir(&staging.join(DOCS));
+        sync_dir(&staging);
+        // The save happens here: before this rename, the old project; after, the new.
+        fs::rename(&staging, folder.join(COMMIT)).map_err(&serr)?;
+        sync_dir(folder);
+        Ok(())
+    })();
+    if staged.is_err() {
+        let _ = fs::remove_dir_all(&staging);
+    }
+    staged
+}
+
+fn read_manifest(folder: &Path) -> Option<Manifest> {
+    let bytes = fs::read(folder.join(MANIFEST)).ok()?;
+    parse(&bytes, ProjectFormat::Ron, &folder.join(MANIFEST)).ok()
+}
+
+fn same_path(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
+/// RON one line per entity (`depth` levels expanded), or pretty JSON.
+fn encode<T: Serialize>(
+    value: &T,
+    format: DocFormat,
+    depth: usize,
+) -> Result<Vec<u8>, ProjectFileError> {
+    let encoded = match format {
+        DocFormat::Ron => {
+            let pretty = ron::ser::PrettyConfig::new()
+                .struct_names(false)
+                .indentor("  ")
+                .depth_limit(depth);
+            ron::ser::to_string_pretty(value, pretty)
+                .map(String::into_bytes)
+                .map_err(|e| e.to_string())
+        }
+        DocFormat::Json => serde_json::to_vec_pretty(value).map_err(|e| e.to_string()),
+    };
+    encoded
+        .map(|mut bytes| {
+            bytes.push(b'\n');
+            bytes
+        })
+        .map_err(|message| ProjectFileError::Encode {
+            path: PathBuf::from(MANIFEST),
+            format: "RON",
+            message,
+        })
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut file = fs::File::create(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+fn sync_dir(dir: &Path) {
+    // Not all platforms can open a folder: durability is best effort there.
+    if let Ok(dir) = fs::File::open(dir) {
+        let _ = dir.sync_all();
+    }
+}
+
+/// Moves a committed save's files into place and removes what it removed. Idempotent: a kill
+/// while it runs leaves a `.commit/` that the next call finishes.
+fn finish_commit(folder: &Path) -> io::Result<()> {
+    let commit = folder.join(COMMIT);
+    if !commit.is_dir() {
+        return Ok(());
+    }
+    let docs = folder.join(DOCS);
+    fs::create_dir_all(&docs)?;
+    if let Ok(entries) = fs::read_dir(commit.join(DOCS)) {
+        for entry in entries {
+            let entry = entry?;
+            fs::rename(entry.path(), docs.join(entry.file_name()))?;
+        }
+    }
+    if let Ok(removed) = fs::read_to_string(commit.join(REMOVED)) {
+        for name in removed.lines().filter(|n| !n.is_empty()) {
+            match fs::remove_file(docs.join(name)) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+                _ => {}
+            }
+        }
+    }
+    sync_dir(&docs);
+    let manifest = commit.join(MANIFEST);
+    if manifest.exists() {
+        fs::rename(&manifest, folder.join(MANIFEST))?;
+    }
+    fs::remove_dir_all(&commit)?;
+    sync_dir(folder);
+    Ok(())
+}
+
+/// Removes `.staging-PID` folders of saves killed before they committed (never another
+/// running process's: only where `/proc` says its process is gone).
+fn remove_stale_staging(folder: &Path) {
+    let proc = Path::new("/proc");
+    if !proc.join("self").exists() {
+        return;
+    }
+    let Ok(entries) = fs::read_dir(folder) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let pid = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(STAGING))
+            .and_then(|pid| pid.parse::<u32>().ok());
+        if let Some(pid) = pid
+            && pid != std::process::id()
+            && !proc.join(pid.to_string()).exists()
+        {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_are_safe_stable_and_distinct() {
+        assert_eq!(file_name("a7", "ron"), "a7.ron");
+        assert_eq!(file_name("x.y", "ron"), "x.y.ron");
+        assert_eq!(file_name("../etc", "ron"), "%2E.%2Fetc.ron");
+        assert_eq!(file_name("서울 1", "json"), "%EC%84%9C%EC%9A%B8%201.json");
+        let long = "é".repeat(200);
+        let name = file_name(&long, "ron");
+        assert!(name.len() < 200, "{name}");
+        assert_ne!(name, file_name(&format!("{long}x"), "ron"));
+    }
+
+    fn project(texts: &[&str]) -> Project {
+        let mut p = Project::new("p".into(), "ana".into(), Schema::news());
+        for (i, text) in texts.iter().enumerate() {
+            let doc = Document::new(format!("d{i}"), format!("d{i}"), None, (*text).into());
+            p.apply(crate::model::Edit::AddDocument {
+                index: i,
+                document: Box::new(doc),
+            })
+            .unwrap();
+        }
+        p
+    }
+
+    #[test]
+    fn a_save_killed_after_its_commit_is_finished_by_the_next_load() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("p.tagdesk");
+        let mut p = project(&["서울 — one", "two"]);
+        save(&mut p, &folder).unwrap();
+        p.apply(crate::model::Edit::RemoveDocument { index: 0 })
+            .unwrap();
+        let mut next = project(&["three"]);
+        let doc = next.documents()[0].clone().with_id("d9".into());
+        p.apply(crate::model::Edit::AddDocument {
+            index: 1,
+            document: Box::new(doc),
+        })
+        .unwrap();
+        // Killed between the commit and moving its files into place.
+        commit(&p, &folder).unwrap();
+        assert!(folder.join(COMMIT).is_dir());
+        let loaded = load(&folder).unwrap();
+        assert_eq!(loaded.documents(), p.documents());
+        assert!(!folder.join(COMMIT).exists());
+        assert!(!folder.join(DOCS).join("d0.ron").exists());
+        // A save killed before its commit is no save: the project stays as it was, and the
+        // next save clears the staging folder away.
+        let stale = folder.join(format!("{STAGING}999999999"));
+        fs::create_dir_all(stale.join(DOCS)).unwrap();
+        fs::write(stale.join(MANIFEST), "garbage").unwrap();
+        assert_eq!(load(&folder).unwrap().documents(), p.documents());
+        save(&mut next, &folder).unwrap();
+        assert!(!stale.exists());
+        assert_eq!(load(&folder).unwrap().documents(), next.documents());
+    }
+}
