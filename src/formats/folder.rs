@@ -261,14 +261,17 @@ fn commit(project: &Project, folder: &Path) -> Result<(), ProjectFileError> {
         let serr = io_error(&staging);
         let _ = fs::remove_dir_all(&staging);
         fs::create_dir_all(staging.join(DOCS)).map_err(&serr)?;
-        let threads = crate::parallel::threads(None);
-        let encoded = crate::parallel::map_ordered(&wanted, threads, |doc| {
-            encode(*doc, format, 2).map(|bytes| (file_name(doc.id(), format.extension()), bytes))
+        // Each file is synced before the commit; syncs wait on the disk, not the CPU, so
+        // more threads than cores let the file system batch them.
+        let threads = crate::parallel::threads(None).max(8);
+        let written = crate::parallel::map_ordered(&wanted, threads, |doc| {
+            let bytes = encode(*doc, format, 2)?;
+            let path = staging
+                .join(DOCS)
+                .join(file_name(doc.id(), format.extension()));
+            write_synced(&path, &bytes).map_err(io_error(&path))
         });
-        for item in encoded {
-            let (name, bytes) = item?;
-            write_synced(&staging.join(DOCS).join(name), &bytes).map_err(&serr)?;
-        }
+        written.into_iter().collect::<Result<Vec<()>, _>>()?;
         if old_manifest.as_deref() != Some(&manifest_bytes[..]) {
             write_synced(&staging.join(MANIFEST), &manifest_bytes).map_err(&serr)?;
         }
