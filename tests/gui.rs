@@ -1315,3 +1315,61 @@ fn a_curator_sees_the_disagreements_takes_versions_and_saves_the_gold() {
     press(&mut harness, Modifiers::COMMAND, Key::Z, 2);
     harness.get_by_label("2 disagreement(s) in this document, 0 disputed event(s)");
 }
+
+#[test]
+fn a_folder_project_opens_from_its_manifest_and_ctrl_s_writes_only_the_edited_document() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("news.tagdesk");
+    let mut project = tagdesk::model::Project::new(
+        "news".into(),
+        "tester".into(),
+        tagdesk::model::Schema::news(),
+    );
+    let engine = tagdesk::annotate::Engine::new();
+    for (i, text) in [
+        "서울 — Foreign Minister Park Ji-won met Laura Hill in London on Friday.",
+        "Hanbit Motors opened a plant in Busan on Monday.",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let doc =
+            tagdesk::model::Document::new(format!("d{i}"), format!("d{i}"), None, text.into());
+        let proposals = engine.annotate(text);
+        let suggestions = tagdesk::annotate::suggestion_edit(&doc, &proposals);
+        project
+            .apply(tagdesk::model::Edit::AddDocument {
+                index: i,
+                document: Box::new(doc),
+            })
+            .unwrap();
+        project.apply(suggestions).unwrap();
+    }
+    tagdesk::formats::project::save(&mut project, &folder).unwrap();
+    let ino = |name: &str| std::fs::metadata(folder.join(name)).unwrap().ino();
+    let before = [ino("manifest.ron"), ino("docs/d0.ron"), ino("docs/d1.ron")];
+
+    let mut app = app(dir.path());
+    app.open_path(&folder.join("manifest.ron"));
+    let mut harness = harness(app);
+    harness.run();
+    assert_eq!(harness.state().project().documents().len(), 2);
+    // Accept the first suggestion of the first document, and save.
+    press(&mut harness, Modifiers::NONE, Key::Tab, 1);
+    press(&mut harness, Modifiers::NONE, Key::Enter, 1);
+    press(&mut harness, Modifiers::COMMAND, Key::S, 1);
+    assert!(!harness.state().is_dirty());
+    let after = [ino("manifest.ron"), ino("docs/d0.ron"), ino("docs/d1.ron")];
+    assert_eq!(after[0], before[0], "the manifest is not rewritten");
+    assert_ne!(after[1], before[1], "the edited document is");
+    assert_eq!(after[2], before[2], "the other document is not");
+    let reopened = tagdesk::formats::project::load(&folder).unwrap();
+    let accepted = reopened.documents()[0]
+        .entities()
+        .iter()
+        .filter(|e| e.status == Status::Accepted)
+        .count();
+    assert_eq!(accepted, 1);
+    assert_eq!(reopened.documents(), harness.state().project().documents());
+}

@@ -68,7 +68,7 @@ impl Dialogs {
             let dialog = rfd::FileDialog::new();
             let paths = match purpose {
                 Purpose::Open => dialog
-                    .set_title("Open project")
+                    .set_title("Open project (for a folder project, its manifest.ron)")
                     .add_filter("tagdesk project", &["ron", "json"])
                     .pick_file()
                     .into_iter()
@@ -85,6 +85,7 @@ impl Dialogs {
                     .set_title("Save project as")
                     .add_filter("tagdesk project (RON)", &["ron"])
                     .add_filter("tagdesk project (JSON)", &["json"])
+                    .add_filter("tagdesk folder project, a file per document", &["tagdesk"])
                     .set_file_name(suggested_name.unwrap_or_else(|| "project.tagdesk.ron".into()))
                     .save_file()
                     .into_iter()

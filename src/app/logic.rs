@@ -120,8 +120,17 @@ impl TagdeskApp {
     /// Opens a project file, or imports articles into a new project, by extension: any `.ron`
     /// or `.json` is a project (`tagdesk merge --out gold.ron` need not say `.tagdesk`).
     pub fn open_path(&mut self, path: &Path) {
+        // A folder project opens from its folder or from its manifest (what a file dialog
+        // can pick).
+        let path = match path.parent() {
+            Some(folder) if path.ends_with(crate::formats::folder::MANIFEST) => folder,
+            _ => path,
+        };
         let name = path.to_string_lossy();
-        if name.ends_with(".ron") || name.ends_with(".json") {
+        if name.ends_with(".ron")
+            || name.ends_with(".json")
+            || crate::formats::folder::is_project_folder(path)
+        {
             if let Err(e) = self.open_project(path) {
                 self.modal = Some(Modal::Error(format!("{e:#}")));
             }
@@ -1152,7 +1161,11 @@ use super::Journal;
 /// Adds `.tagdesk.ron` to a save-as name that has no project extension.
 fn with_project_extension(path: PathBuf) -> PathBuf {
     let name = path.to_string_lossy();
-    if name.ends_with(".tagdesk.ron") || name.ends_with(".tagdesk.json") {
+    // A `.tagdesk` name is a folder project, saved one file per document.
+    if name.ends_with(".tagdesk.ron")
+        || name.ends_with(".tagdesk.json")
+        || name.ends_with(".tagdesk")
+    {
         return path;
     }
     let stem = name

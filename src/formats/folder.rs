@@ -5,6 +5,7 @@
 //!   manifest.ron       version, name, annotator, created, schema, dictionary, settings,
 //!                      the documents' format and their ids in order
 //!   docs/ID.ron        one document each (`.json` when the manifest says Json)
+//!   .gitignore         keeps the folders a save uses for a moment out of git
 //! ```
 //!
 //! A save writes only the documents that changed (see [`crate::model::Changes`]) and the
@@ -38,6 +39,12 @@ const REMOVED: &str = "removed.txt";
 /// Whether `path` names a folder project: an existing folder, or a name ending in `.tagdesk`.
 pub fn is_folder(path: &Path) -> bool {
     path.is_dir() || path.extension().is_some_and(|e| e == "tagdesk")
+}
+
+/// Whether `path` is a folder project rather than a folder of articles: named `.tagdesk`,
+/// or holding a manifest.
+pub fn is_project_folder(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "tagdesk") || path.join(MANIFEST).is_file()
 }
 
 #[derive(Serialize, Deserialize)]
@@ -209,6 +216,11 @@ pub fn save(project: &mut Project, folder: &Path) -> Result<(), ProjectFileError
 fn commit(project: &Project, folder: &Path) -> Result<(), ProjectFileError> {
     let err = io_error(folder);
     fs::create_dir_all(folder.join(DOCS)).map_err(&err)?;
+    let ignore = folder.join(".gitignore");
+    if !ignore.exists() {
+        // What a save leaves for a moment stays out of the team's git history.
+        fs::write(&ignore, format!("{STAGING}*/\n{COMMIT}/\n")).map_err(&err)?;
+    }
     finish_commit(folder).map_err(&err)?;
     remove_stale_staging(folder);
     let previous = read_manifest(folder);
