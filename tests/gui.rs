@@ -1373,3 +1373,65 @@ fn a_folder_project_opens_from_its_manifest_and_ctrl_s_writes_only_the_edited_do
     assert_eq!(accepted, 1);
     assert_eq!(reopened.documents(), harness.state().project().documents());
 }
+
+#[test]
+fn the_documents_list_of_a_large_project_filters_by_name_and_status() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut project = tagdesk::model::Project::new(
+        "big".into(),
+        "tester".into(),
+        tagdesk::model::Schema::news(),
+    );
+    let mut edits = Vec::new();
+    for i in 0..5_000 {
+        let name = if i == 4_321 {
+            "서울-summit.txt".to_owned()
+        } else {
+            format!("article-{i:05}.txt")
+        };
+        let doc =
+            tagdesk::model::Document::new(format!("d{i}"), name, None, format!("Text {i} — ok."));
+        edits.push(tagdesk::model::Edit::AddDocument {
+            index: i,
+            document: Box::new(doc),
+        });
+    }
+    project.apply(tagdesk::model::Edit::Batch(edits)).unwrap();
+    project
+        .apply(tagdesk::model::Edit::SetDone {
+            doc: "d7".into(),
+            done: true,
+        })
+        .unwrap();
+    let path = dir.path().join("big.tagdesk");
+    tagdesk::formats::project::save(&mut project, &path).unwrap();
+    let mut app = app(dir.path());
+    app.open_path(&path);
+    let mut harness = harness(app);
+    harness.run();
+    harness.get_by_label("1 / 5000 done");
+    // Only the rows in view are laid out.
+    assert!(harness.query_by_label("article-00001.txt").is_some());
+    assert!(harness.query_by_label("article-04999.txt").is_none());
+
+    harness.get_by_label("Filter:").click();
+    harness.run();
+    harness.get_by_label("Filter:").type_text("서울");
+    harness.run();
+    harness.get_by_label("1 / 5000 done; 1 shown");
+    harness.get_by_label("서울-summit.txt").click();
+    harness.run();
+    assert_eq!(harness.state().current(), 4_321);
+
+    // By status: the one document done.
+    harness.get_by_label("Filter:").click();
+    harness.run();
+    press(&mut harness, Modifiers::COMMAND, Key::A, 1);
+    press(&mut harness, Modifiers::NONE, Key::Backspace, 1);
+    harness.get_by_label("Show").click();
+    harness.run();
+    harness.get_by_label("marked done").click();
+    harness.run();
+    harness.get_by_label("1 / 5000 done; 1 shown");
+    assert!(harness.query_by_label("article-00007.txt").is_some());
+}

@@ -25,7 +25,7 @@ pub use journal::{Journal, Orphan};
 
 use crate::model::{EventId, History, Project, Schema, Span};
 use crate::ui::AnnotationRef;
-use crate::ui::panels::{EntityFilter, EventsPanelState};
+use crate::ui::panels::{DocumentFilter, EntityFilter, EventsPanelState};
 use crate::ui::text_view::TextViewState;
 
 /// Preferences kept in eframe's storage (never project data).
@@ -129,6 +129,7 @@ pub struct TagdeskApp {
     selected: Option<AnnotationRef>,
     pick: Option<(EventId, String)>,
     entity_filter: EntityFilter,
+    document_filter: DocumentFilter,
     events_panel: EventsPanelState,
     find: Find,
     pub prefs: Preferences,
@@ -190,6 +191,7 @@ impl TagdeskApp {
             selected: None,
             pick: None,
             entity_filter: EntityFilter::default(),
+            document_filter: DocumentFilter::default(),
             events_panel: EventsPanelState::default(),
             find: Find::default(),
             prefs,

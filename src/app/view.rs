@@ -62,7 +62,13 @@ impl TagdeskApp {
             .default_size(260.0)
             .show(ui, |ui| {
                 ui.heading("Documents");
-                requests.extend(panels::documents_ui(ui, &self.project, self.current));
+                requests.extend(panels::documents_ui(
+                    ui,
+                    &self.project,
+                    self.current,
+                    self.revision,
+                    &mut self.document_filter,
+                ));
                 ui.separator();
                 ui.heading("Entities");
                 if let Some(doc) = self.project.documents().get(self.current) {

@@ -9,7 +9,6 @@ use crate::model::{
     ArgTarget, Argument, Document, Edit, Entity, EntityId, Project, Relation, Schema, Status,
 };
 
-/// Documents of the project with their progress.
 /// A thin bar filled in proportion to `done` of `total`. Painted rather than egui's
 /// `ProgressBar`, whose rounded fill shows a dot at zero.
 fn progress_ui(ui: &mut Ui, done: usize, total: usize) {
@@ -30,39 +29,154 @@ fn progress_fill(bar: egui::Rect, done: usize, total: usize) -> Option<egui::Rec
     })
 }
 
-pub fn documents_ui(ui: &mut Ui, project: &Project, current: usize) -> Vec<Request> {
+/// Which documents the list shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DocShow {
+    #[default]
+    All,
+    ToDo,
+    Done,
+    /// With suggestions still to review.
+    ToReview,
+}
+
+impl DocShow {
+    const ALL: [DocShow; 4] = [
+        DocShow::All,
+        DocShow::ToDo,
+        DocShow::Done,
+        DocShow::ToReview,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            DocShow::All => "all documents",
+            DocShow::ToDo => "not done",
+            DocShow::Done => "marked done",
+            DocShow::ToReview => "with suggestions",
+        }
+    }
+
+    fn shows(self, doc: &Document) -> bool {
+        match self {
+            DocShow::All => true,
+            DocShow::ToDo => !doc.is_done(),
+            DocShow::Done => doc.is_done(),
+            DocShow::ToReview => doc.entities().iter().any(|e| e.status == Status::Suggested),
+        }
+    }
+}
+
+/// The documents list's filter, and the rows it found for one revision of the project: a
+/// project of 100,000 documents is filtered once per change, not once per frame.
+#[derive(Debug, Default)]
+pub struct DocumentFilter {
+    pub text: String,
+    pub show: DocShow,
+    found: Option<Found>,
+}
+
+#[derive(Debug)]
+struct Found {
+    key: (u64, String, DocShow),
+    rows: Vec<usize>,
+    done: usize,
+}
+
+impl DocumentFilter {
+    /// Indices of the documents shown, and how many of the project's are done.
+    fn rows(&mut self, project: &Project, revision: u64) -> (&[usize], usize) {
+        let key = (revision, self.text.to_lowercase(), self.show);
+        if self.found.as_ref().is_none_or(|f| f.key != key) {
+            let docs = project.documents();
+            let rows = (0..docs.len())
+                .filter(|&i| {
+                    let doc = &docs[i];
+                    self.show.shows(doc)
+                        && (key.1.is_empty() || doc.name().to_lowercase().contains(&key.1))
+                })
+                .collect();
+            let done = docs.iter().filter(|d| d.is_done()).count();
+            self.found = Some(Found { key, rows, done });
+        }
+        let found = self.found.as_ref().expect("just set");
+        (&found.rows, found.done)
+    }
+}
+
+/// Documents of the project with their progress, filtered by name and status; only the rows
+/// in view are laid out, so the list stays smooth at any size.
+pub fn documents_ui(
+    ui: &mut Ui,
+    project: &Project,
+    current: usize,
+    revision: u64,
+    filter: &mut DocumentFilter,
+) -> Vec<Request> {
     let mut requests = Vec::new();
     let docs = project.documents();
-    let done = docs.iter().filter(|d| d.is_done()).count();
-    ui.label(format!("{done} / {} done", docs.len()));
+    ui.horizontal(|ui| {
+        let label = ui.label("Filter:");
+        ui.add(
+            egui::TextEdit::singleline(&mut filter.text)
+                .hint_text("name")
+                .desired_width(90.0),
+        )
+        .labelled_by(label.id);
+        ComboBox::from_label("Show")
+            .selected_text(filter.show.name())
+            .show_ui(ui, |ui| {
+                for show in DocShow::ALL {
+                    ui.selectable_value(&mut filter.show, show, show.name());
+                }
+            });
+    });
+    let (rows, done) = filter.rows(project, revision);
+    if rows.len() == docs.len() {
+        ui.label(format!("{done} / {} done", docs.len()));
+    } else {
+        ui.label(format!(
+            "{done} / {} done; {} shown",
+            docs.len(),
+            rows.len()
+        ));
+    }
     progress_ui(ui, done, docs.len());
+    let spacing = ui.spacing().item_spacing.y;
+    let line = ui.text_style_height(&egui::TextStyle::Body);
+    let row_height = ui.spacing().interact_size.y.max(line) + spacing + line;
     egui::ScrollArea::vertical()
         .id_salt("documents")
         .max_height(ui.available_height() * 0.4)
-        .show(ui, |ui| {
-            for (index, doc) in docs.iter().enumerate() {
-                ui.horizontal(|ui| {
-                    let mut is_done = doc.is_done();
-                    if ui.checkbox(&mut is_done, "done").changed() {
-                        requests.push(Request::Apply(Edit::SetDone {
-                            doc: doc.id().to_owned(),
-                            done: is_done,
-                        }));
-                    }
-                    if ui.selectable_label(index == current, doc.name()).clicked() {
-                        requests.push(Request::OpenDocument(index));
-                    }
+        .auto_shrink([false, true])
+        .show_rows(ui, row_height, rows.len(), |ui, range| {
+            for &index in &rows[range] {
+                let doc = &docs[index];
+                ui.allocate_ui(egui::vec2(ui.available_width(), row_height), |ui| {
+                    ui.set_height(row_height);
+                    ui.horizontal(|ui| {
+                        let mut is_done = doc.is_done();
+                        if ui.checkbox(&mut is_done, "done").changed() {
+                            requests.push(Request::Apply(Edit::SetDone {
+                                doc: doc.id().to_owned(),
+                                done: is_done,
+                            }));
+                        }
+                        if ui.selectable_label(index == current, doc.name()).clicked() {
+                            requests.push(Request::OpenDocument(index));
+                        }
+                    });
+                    let suggested = doc
+                        .entities()
+                        .iter()
+                        .filter(|e| e.status == Status::Suggested)
+                        .count();
+                    ui.weak(format!(
+                        "   {} entities, {} events, {suggested} to review",
+                        doc.entities().len(),
+                        doc.events().len()
+                    ));
                 });
-                let suggested = doc
-                    .entities()
-                    .iter()
-                    .filter(|e| e.status == Status::Suggested)
-                    .count();
-                ui.weak(format!(
-                    "   {} entities, {} events, {suggested} to review",
-                    doc.entities().len(),
-                    doc.events().len()
-                ));
             }
         });
     requests
