@@ -84,8 +84,36 @@ fn a_folder_project_converts_both_ways_and_keeps_everything() {
         d.join("many.tagdesk/docs/diplomacy-korea-uk-talks.ron")
             .is_file()
     );
-    let stats = tagdesk(d, &["stats", "many.tagdesk"]);
-    assert_eq!(stats, tagdesk(d, &["stats", "one.tagdesk.ron"]));
+    // Counted once from the documents, then from the summary cache: the same as the file's.
+    let stats = tagdesk(d, &["stats", "one.tagdesk.ron"]);
+    assert_eq!(tagdesk(d, &["stats", "many.tagdesk"]), stats);
+    assert!(d.join("many.tagdesk/.cache/summary.json").is_file());
+    assert_eq!(tagdesk(d, &["stats", "many.tagdesk"]), stats);
+    // A changed document is counted again; a broken cache is rebuilt.
+    tagdesk(
+        d,
+        &[
+            "annotate",
+            "many.tagdesk",
+            "--doc",
+            "trade-tariffs-g20",
+            "--no-learning",
+        ],
+    );
+    tagdesk(
+        d,
+        &[
+            "annotate",
+            "one.tagdesk.ron",
+            "--doc",
+            "trade-tariffs-g20",
+            "--no-learning",
+        ],
+    );
+    let stats = tagdesk(d, &["stats", "one.tagdesk.ron"]);
+    assert_eq!(tagdesk(d, &["stats", "many.tagdesk"]), stats);
+    std::fs::write(d.join("many.tagdesk/.cache/summary.json"), "{not json").unwrap();
+    assert_eq!(tagdesk(d, &["stats", "many.tagdesk"]), stats);
 }
 
 #[test]

@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Result, bail};
 
+use crate::formats::folder::{self, DocSummary};
 use crate::formats::{import, project as project_file};
-use crate::model::{Project, Schema, Severity, Status};
+use crate::model::{Project, Schema, Severity};
 
 pub fn new(
     path: &Path,
@@ -130,53 +131,56 @@ pub fn validate(path: &Path, out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
+/// Counts per label and status. A folder project is counted from its document summaries
+/// (see [`folder::summary`]), without loading it whole.
 pub fn stats(path: &Path, out: &mut dyn Write) -> Result<()> {
-    let project = project_file::load(path)?;
-    let docs = project.documents();
-    let done = docs.iter().filter(|d| d.is_done()).count();
-    let chars: usize = docs.iter().map(|d| d.index().len_chars()).sum();
+    let summary = if folder::is_folder(path) {
+        folder::summary(path)?
+    } else {
+        let project = project_file::load(path)?;
+        folder::Summary {
+            name: project.name().to_owned(),
+            schema: project.schema().clone(),
+            docs: project.documents().iter().map(DocSummary::of).collect(),
+        }
+    };
+    let docs = &summary.docs;
+    let done = docs.iter().filter(|d| d.done).count();
+    let chars: usize = docs.iter().map(|d| d.chars).sum();
     writeln!(
         out,
         "project {:?}: {} documents ({done} done), {chars} chars",
-        project.name(),
+        summary.name,
         docs.len()
     )?;
-
     let mut entity_counts: BTreeMap<&str, [usize; 3]> = BTreeMap::new();
     let mut event_counts: BTreeMap<&str, [usize; 3]> = BTreeMap::new();
     for doc in docs {
-        for e in doc.entities() {
-            entity_counts.entry(&e.label).or_default()[status_column(e.status)] += 1;
-        }
-        for e in doc.events() {
-            event_counts.entry(&e.event_type).or_default()[status_column(e.status)] += 1;
+        for (counts, add) in [
+            (&mut entity_counts, &doc.entities),
+            (&mut event_counts, &doc.events),
+        ] {
+            for (name, by_status) in add {
+                let row = counts.entry(name).or_default();
+                for (total, n) in row.iter_mut().zip(by_status) {
+                    *total += n;
+                }
+            }
         }
     }
     // Schema order first (what annotators know), then anything else alphabetically.
-    let label_order: Vec<&str> = project
-        .schema()
+    let schema = &summary.schema;
+    let label_order: Vec<&str> = schema
         .entity_labels
         .iter()
         .map(|l| l.name.as_str())
         .collect();
-    let type_order: Vec<&str> = project
-        .schema()
-        .event_types
-        .iter()
-        .map(|t| t.name.as_str())
-        .collect();
+    let type_order: Vec<&str> = schema.event_types.iter().map(|t| t.name.as_str()).collect();
     write_table(out, "entities", &label_order, &entity_counts)?;
     write_table(out, "events", &type_order, &event_counts)?;
-    let relations: usize = docs.iter().map(|d| d.relations().len()).sum();
+    let relations: usize = docs.iter().map(|d| d.relations).sum();
     writeln!(out, "relations: {relations}")?;
     Ok(())
-}
-
-fn status_column(status: Status) -> usize {
-    Status::ALL
-        .iter()
-        .position(|&s| s == status)
-        .expect("ALL lists every status")
 }
 
 fn write_table(

@@ -5,7 +5,8 @@
 //!   manifest.ron       version, name, annotator, created, schema, dictionary, settings,
 //!                      the documents' format and their ids in order
 //!   docs/ID.ron        one document each (`.json` when the manifest says Json)
-//!   .gitignore         keeps the folders a save uses for a moment out of git
+//!   .gitignore         keeps the folders a save uses for a moment, and the cache, out of git
+//!   .cache/            derived data: document summaries for `stats` (see [`summary`])
 //! ```
 //!
 //! A save writes only the documents that changed (see [`crate::model::Changes`]) and the
@@ -19,7 +20,7 @@
 //! that never happened and is removed. A kill at any instant leaves the old project or the
 //! new one.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -27,7 +28,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::project::{FORMAT_VERSION, ProjectFileError, ProjectFormat, validated};
-use crate::model::{DictionaryPattern, Document, Project, Schema, text_hash};
+use crate::model::{DictionaryPattern, Document, Project, Schema, Status, text_hash};
 
 pub const MANIFEST: &str = "manifest.ron";
 const DOCS: &str = "docs";
@@ -133,26 +134,11 @@ pub fn load(folder: &Path) -> Result<Project, ProjectFileError> {
     let format = manifest.documents_format;
     let threads = crate::parallel::threads(None);
     let docs = crate::parallel::map_ordered(&manifest.documents, threads, |id| {
-        let path = folder.join(DOCS).join(file_name(id, format.extension()));
-        let bytes = fs::read(&path).map_err(io_error(&path))?;
-        let doc: Document = parse(
-            &bytes,
-            match format {
-                DocFormat::Ron => ProjectFormat::Ron,
-                DocFormat::Json => ProjectFormat::Json,
-            },
-            &path,
-        )?;
-        if doc.id() != id {
-            return Err(ProjectFileError::Syntax {
-                path,
-                format: "document",
-                line: 1,
-                column: 1,
-                message: format!("holds document {:?}, not {id:?}", doc.id()),
-            });
-        }
-        Ok(doc)
+        read_document(
+            &folder.join(DOCS).join(file_name(id, format.extension())),
+            id,
+            format,
+        )
     });
     let documents = docs.into_iter().collect::<Result<Vec<_>, _>>()?;
     let modified = fs::metadata(folder.join(DOCS))
@@ -172,6 +158,29 @@ pub fn load(folder: &Path) -> Result<Project, ProjectFileError> {
     project = validated(project, &manifest_path)?;
     project.set_saved_in(folder.to_path_buf());
     Ok(project)
+}
+
+/// The document in `path`, which must be document `id`.
+fn read_document(path: &Path, id: &str, format: DocFormat) -> Result<Document, ProjectFileError> {
+    let bytes = fs::read(path).map_err(io_error(path))?;
+    let doc: Document = parse(
+        &bytes,
+        match format {
+            DocFormat::Ron => ProjectFormat::Ron,
+            DocFormat::Json => ProjectFormat::Json,
+        },
+        path,
+    )?;
+    if doc.id() != id {
+        return Err(ProjectFileError::Syntax {
+            path: path.to_path_buf(),
+            format: "document",
+            line: 1,
+            column: 1,
+            message: format!("holds document {:?}, not {id:?}", doc.id()),
+        });
+    }
+    Ok(doc)
 }
 
 fn parse<T: serde::de::DeserializeOwned>(
@@ -219,7 +228,7 @@ fn commit(project: &Project, folder: &Path) -> Result<(), ProjectFileError> {
     let ignore = folder.join(".gitignore");
     if !ignore.exists() {
         // What a save leaves for a moment stays out of the team's git history.
-        fs::write(&ignore, format!("{STAGING}*/\n{COMMIT}/\n")).map_err(&err)?;
+        fs::write(&ignore, format!("{STAGING}*/\n{COMMIT}/\n.cache/\n")).map_err(&err)?;
     }
     finish_commit(folder).map_err(&err)?;
     remove_stale_staging(folder);
@@ -414,6 +423,116 @@ fn remove_stale_staging(folder: &Path) {
             let _ = fs::remove_dir_all(entry.path());
         }
     }
+}
+
+/// What `tagdesk stats` counts of one document: per label and per event type, how many are
+/// suggested, accepted and rejected (in [`Status::ALL`] order).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DocSummary {
+    pub done: bool,
+    pub chars: usize,
+    pub entities: BTreeMap<String, [usize; 3]>,
+    pub events: BTreeMap<String, [usize; 3]>,
+    pub relations: usize,
+}
+
+impl DocSummary {
+    pub fn of(doc: &Document) -> Self {
+        let column = |status: Status| {
+            Status::ALL
+                .iter()
+                .position(|&s| s == status)
+                .expect("ALL lists every status")
+        };
+        let mut summary = DocSummary {
+            done: doc.is_done(),
+            chars: doc.index().len_chars(),
+            relations: doc.relations().len(),
+            ..DocSummary::default()
+        };
+        for e in doc.entities() {
+            summary.entities.entry(e.label.clone()).or_default()[column(e.status)] += 1;
+        }
+        for e in doc.events() {
+            summary.events.entry(e.event_type.clone()).or_default()[column(e.status)] += 1;
+        }
+        summary
+    }
+}
+
+/// A folder project's name, schema and document summaries, in document order.
+pub struct Summary {
+    pub name: String,
+    pub schema: Schema,
+    pub docs: Vec<DocSummary>,
+}
+
+const CACHE: &str = ".cache/summary.json";
+
+/// A cached summary, valid while its file keeps the size and modification time it had.
+#[derive(Clone, Serialize, Deserialize)]
+struct Cached {
+    size: u64,
+    modified_ns: u128,
+    summary: DocSummary,
+}
+
+/// The summaries of a folder project's documents without loading the project: from the
+/// cache (`.cache/summary.json`, derived data outside git) for each file whose size and
+/// modification time it recorded, read on every core for the others; then the cache is
+/// brought up to date. A missing or unreadable cache is rebuilt.
+pub fn summary(folder: &Path) -> Result<Summary, ProjectFileError> {
+    finish_commit(folder).map_err(io_error(&folder.join(COMMIT)))?;
+    let manifest_path = folder.join(MANIFEST);
+    let bytes = fs::read(&manifest_path).map_err(io_error(&manifest_path))?;
+    let manifest: Manifest = parse(&bytes, ProjectFormat::Ron, &manifest_path)?;
+    super::project::check_version(manifest.version, &manifest_path)?;
+    let format = manifest.documents_format;
+    let cache_path = folder.join(CACHE);
+    let cache: HashMap<String, Cached> = fs::read(&cache_path)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+    let threads = crate::parallel::threads(None);
+    let found = crate::parallel::map_ordered(&manifest.documents, threads, |id| {
+        let name = file_name(id, format.extension());
+        let path = folder.join(DOCS).join(&name);
+        let meta = fs::metadata(&path).map_err(io_error(&path))?;
+        let modified_ns = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        if let Some(hit) = cache.get(&name)
+            && hit.size == meta.len()
+            && hit.modified_ns == modified_ns
+        {
+            return Ok((name, hit.clone(), false));
+        }
+        let doc = read_document(&path, id, format)?;
+        let cached = Cached {
+            size: meta.len(),
+            modified_ns,
+            summary: DocSummary::of(&doc),
+        };
+        Ok((name, cached, true))
+    });
+    let found = found
+        .into_iter()
+        .collect::<Result<Vec<_>, ProjectFileError>>()?;
+    if found.iter().any(|(_, _, fresh)| *fresh) || found.len() != cache.len() {
+        let cache: HashMap<&str, &Cached> = found.iter().map(|(n, c, _)| (n.as_str(), c)).collect();
+        // Best effort: a cache that cannot be written is rebuilt next time.
+        if let Ok(bytes) = serde_json::to_vec(&cache) {
+            let _ = fs::create_dir_all(folder.join(".cache"));
+            let _ = super::atomic::write_atomically(&cache_path, &bytes);
+        }
+    }
+    Ok(Summary {
+        name: manifest.name,
+        schema: manifest.schema,
+        docs: found.into_iter().map(|(_, c, _)| c.summary).collect(),
+    })
 }
 
 #[cfg(test)]
