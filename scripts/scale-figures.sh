@@ -39,5 +39,7 @@ esac
 run add "$bin" add "$p" corpus
 run annotate "$bin" annotate "$p"
 run stats "$bin" stats "$p"
+# A folder project's second stats reads the summary cache the first one wrote.
+run stats-again "$bin" stats "$p"
 run annotate-one "$bin" annotate "$p" --doc a7
 du -sh "$p" | sed 's/^/size: /'

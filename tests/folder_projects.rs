@@ -114,6 +114,31 @@ fn a_folder_project_converts_both_ways_and_keeps_everything() {
     assert_eq!(tagdesk(d, &["stats", "many.tagdesk"]), stats);
     std::fs::write(d.join("many.tagdesk/.cache/summary.json"), "{not json").unwrap();
     assert_eq!(tagdesk(d, &["stats", "many.tagdesk"]), stats);
+    // One document with the model: the folder reads it and the reviewed ones, not the rest,
+    // and gets what the whole project gets.
+    let learned: Vec<String> = ["many.tagdesk", "one.tagdesk.ron"]
+        .iter()
+        .map(|p| {
+            let printed = tagdesk(d, &["annotate", p, "--doc", "markets-weekly"]);
+            // "Learned from 4 documents, 351 entities, 62 events in 1.97 s": less the time.
+            printed
+                .lines()
+                .next()
+                .unwrap()
+                .split(" in ")
+                .next()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert!(
+        learned[0].starts_with("Learned from 4 documents"),
+        "{learned:?}"
+    );
+    assert_eq!(learned[0], learned[1]);
+    let one = project::load(&d.join("one.tagdesk.ron")).unwrap();
+    let many = project::load(&d.join("many.tagdesk")).unwrap();
+    assert_eq!(many.documents(), one.documents());
 }
 
 #[test]

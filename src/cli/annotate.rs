@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::annotate::eval::{self, EvalOptions};
 use crate::annotate::learn;
 use crate::annotate::{Dictionary, Engine, refresh_edit, suggestion_edit};
-use crate::formats::{import, project as project_file};
+use crate::formats::{folder, import, project as project_file};
 use crate::model::{Document, Edit, Project, Schema};
 
 pub(super) fn engine(dictionary: Option<&Path>) -> Result<Engine> {
@@ -72,8 +72,18 @@ pub fn annotate(
     threads: usize,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let mut project = project_file::load(path)?;
     let named: HashSet<&str> = docs.iter().map(String::as_str).collect();
+    // A few documents of a folder project: read those, and the reviewed ones a model learns
+    // from, not the whole project; the save writes only what changed.
+    let mut project = if folder::is_folder(path) && !docs.is_empty() {
+        folder::load_some(path, |id, doc| {
+            named.contains(id)
+                || named.contains(doc.name.as_str())
+                || (learning && doc.is_reviewed())
+        })?
+    } else {
+        project_file::load(path)?
+    };
     for name in docs {
         let known = project.document(name).is_some()
             || project.documents().iter().any(|d| d.name() == name);

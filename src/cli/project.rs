@@ -141,6 +141,11 @@ pub fn stats(path: &Path, out: &mut dyn Write) -> Result<()> {
         folder::Summary {
             name: project.name().to_owned(),
             schema: project.schema().clone(),
+            ids: project
+                .documents()
+                .iter()
+                .map(|d| d.id().to_owned())
+                .collect(),
             docs: project.documents().iter().map(DocSummary::of).collect(),
         }
     };

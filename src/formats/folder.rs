@@ -242,6 +242,13 @@ fn commit(project: &Project, folder: &Path) -> Result<(), ProjectFileError> {
             .folder
             .as_ref()
             .is_some_and(|f| same_path(f, folder));
+    // Some documents of the folder (see [`load_some`]): only they are written.
+    let partial = project.changes().partial;
+    if partial && !same_folder {
+        return Err(ProjectFileError::Partial {
+            path: folder.to_path_buf(),
+        });
+    }
     let manifest = Manifest {
         version: FORMAT_VERSION,
         name: project.name().to_owned(),
@@ -273,6 +280,7 @@ fn commit(project: &Project, folder: &Path) -> Result<(), ProjectFileError> {
     let now: HashSet<&str> = project.documents().iter().map(|d| d.id()).collect();
     let removed: Vec<String> = previous
         .iter()
+        .filter(|_| !partial)
         .flat_map(|m| m.documents.iter())
         .filter(|id| !now.contains(id.as_str()))
         .map(|id| file_name(id, format.extension()))
@@ -293,7 +301,7 @@ fn commit(project: &Project, folder: &Path) -> Result<(), ProjectFileError> {
             write_synced(&path, &bytes).map_err(io_error(&path))
         });
         written.into_iter().collect::<Result<Vec<()>, _>>()?;
-        if old_manifest.as_deref() != Some(&manifest_bytes[..]) {
+        if !partial && old_manifest.as_deref() != Some(&manifest_bytes[..]) {
             write_synced(&staging.join(MANIFEST), &manifest_bytes).map_err(&serr)?;
         }
         if !removed.is_empty() {
@@ -429,6 +437,7 @@ fn remove_stale_staging(folder: &Path) {
 /// suggested, accepted and rejected (in [`Status::ALL`] order).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct DocSummary {
+    pub name: String,
     pub done: bool,
     pub chars: usize,
     pub entities: BTreeMap<String, [usize; 3]>,
@@ -445,6 +454,7 @@ impl DocSummary {
                 .expect("ALL lists every status")
         };
         let mut summary = DocSummary {
+            name: doc.name().to_owned(),
             done: doc.is_done(),
             chars: doc.index().len_chars(),
             relations: doc.relations().len(),
@@ -458,12 +468,24 @@ impl DocSummary {
         }
         summary
     }
+
+    /// [`crate::annotate::learn::is_reviewed`] of the document summarised.
+    pub fn is_reviewed(&self) -> bool {
+        let any = |column: usize| {
+            self.entities
+                .values()
+                .chain(self.events.values())
+                .any(|counts| counts[column] > 0)
+        };
+        self.done || (!any(0) && any(1))
+    }
 }
 
 /// A folder project's name, schema and document summaries, in document order.
 pub struct Summary {
     pub name: String,
     pub schema: Schema,
+    pub ids: Vec<String>,
     pub docs: Vec<DocSummary>,
 }
 
@@ -531,8 +553,53 @@ pub fn summary(folder: &Path) -> Result<Summary, ProjectFileError> {
     Ok(Summary {
         name: manifest.name,
         schema: manifest.schema,
+        ids: manifest.documents,
         docs: found.into_iter().map(|(_, c, _)| c.summary).collect(),
     })
+}
+
+/// The project with only the documents `keep` picks (by id and summary), read without the
+/// others: a command that works on a few documents of a large project costs what they do.
+/// Saving it writes only its changed documents, into this folder only; the manifest stays.
+pub fn load_some(
+    folder: &Path,
+    keep: impl Fn(&str, &DocSummary) -> bool,
+) -> Result<Project, ProjectFileError> {
+    let summary = summary(folder)?;
+    let manifest_path = folder.join(MANIFEST);
+    let bytes = fs::read(&manifest_path).map_err(io_error(&manifest_path))?;
+    let manifest: Manifest = parse(&bytes, ProjectFormat::Ron, &manifest_path)?;
+    let format = manifest.documents_format;
+    let kept: Vec<&String> = summary
+        .ids
+        .iter()
+        .zip(&summary.docs)
+        .filter(|(id, doc)| keep(id, doc))
+        .map(|(id, _)| id)
+        .collect();
+    let threads = crate::parallel::threads(None);
+    let docs = crate::parallel::map_ordered(&kept, threads, |id| {
+        read_document(
+            &folder.join(DOCS).join(file_name(id, format.extension())),
+            id,
+            format,
+        )
+    });
+    let documents = docs.into_iter().collect::<Result<Vec<_>, _>>()?;
+    let project = Project::from_parts(
+        manifest.name,
+        manifest.annotator,
+        manifest.created.clone(),
+        manifest.created,
+        manifest.schema,
+        documents,
+    )
+    .with_dictionary(manifest.dictionary)
+    .with_learning(manifest.learning);
+    let mut project = validated(project, &manifest_path)?;
+    project.set_saved_in(folder.to_path_buf());
+    project.set_partial();
+    Ok(project)
 }
 
 #[cfg(test)]
@@ -595,5 +662,34 @@ mod tests {
         save(&mut next, &folder).unwrap();
         assert!(!stale.exists());
         assert_eq!(load(&folder).unwrap().documents(), next.documents());
+    }
+
+    #[test]
+    fn some_documents_are_saved_back_alone_and_only_into_their_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("p.tagdesk");
+        let mut whole = project(&["서울 — one", "two", "three"]);
+        save(&mut whole, &folder).unwrap();
+        let mut some = load_some(&folder, |id, _| id == "d1").unwrap();
+        assert_eq!(some.documents().len(), 1);
+        some.apply(crate::model::Edit::SetDone {
+            doc: "d1".into(),
+            done: true,
+        })
+        .unwrap();
+        let elsewhere = dir.path().join("q.tagdesk");
+        assert!(matches!(
+            save(&mut some, &elsewhere),
+            Err(ProjectFileError::Partial { .. })
+        ));
+        assert!(matches!(
+            super::super::project::save(&mut some, &dir.path().join("q.tagdesk.ron")),
+            Err(ProjectFileError::Partial { .. })
+        ));
+        save(&mut some, &folder).unwrap();
+        let loaded = load(&folder).unwrap();
+        assert_eq!(loaded.documents().len(), 3);
+        let done: Vec<bool> = loaded.documents().iter().map(Document::is_done).collect();
+        assert_eq!(done, [false, true, false]);
     }
 }

@@ -69,6 +69,8 @@ pub enum ProjectFileError {
         column: usize,
         message: String,
     },
+    #[error("{}: the project was read with only some of its documents, so it can be saved only into its own folder", path.display())]
+    Partial { path: PathBuf },
     #[error("{}: project format version {found} is newer than this tagdesk reads (up to {FORMAT_VERSION}); update tagdesk to open it", path.display())]
     NewerVersion { path: PathBuf, found: u32 },
     #[error("{}: project format version {found} is not a version tagdesk ever wrote", path.display())]
@@ -181,6 +183,11 @@ pub fn encode(project: &Project, format: ProjectFormat) -> Result<Vec<u8>, Strin
 pub fn save(project: &mut Project, path: &Path) -> Result<(), ProjectFileError> {
     if super::folder::is_folder(path) {
         return super::folder::save(project, path);
+    }
+    if project.changes().partial {
+        return Err(ProjectFileError::Partial {
+            path: path.to_path_buf(),
+        });
     }
     let format = ProjectFormat::from_path(path)?;
     let previous_stamp = project.modified().to_owned();

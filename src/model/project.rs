@@ -36,6 +36,9 @@ pub struct Changes {
     pub folder: Option<PathBuf>,
     /// Ids of documents added, edited or removed since.
     pub docs: HashSet<String>,
+    /// The project holds only some documents of its folder: it may be saved only there, and
+    /// only its documents are written.
+    pub partial: bool,
 }
 
 impl PartialEq for Changes {
@@ -170,7 +173,13 @@ impl Project {
         self.changes = Changes {
             folder: Some(folder),
             docs: HashSet::new(),
+            partial: self.changes.partial,
         };
+    }
+
+    /// Marks the project as some documents of its folder (see [`Changes::partial`]).
+    pub fn set_partial(&mut self) {
+        self.changes.partial = true;
     }
 
     /// Stamps the project as modified now; called when it is saved.
