@@ -59,6 +59,9 @@ fn project_engine(
     })
 }
 
+/// Documents annotated together before their suggestions are applied.
+const CHUNK_DOCS: usize = 1024;
+
 /// Adds the engine's proposals to a project's documents (all, or those named) as suggestions,
 /// with the project's dictionary, or the dictionary file given instead, and the project's
 /// model (see [`learn::project_model`]) unless `learning` is false. With a model, a document
@@ -92,58 +95,64 @@ pub fn annotate(
         }
     }
     let engine = project_engine(&project, dictionary, learning, out)?;
-    let wanted: Vec<&Document> = project
-        .documents()
-        .iter()
-        .filter(|d| named.is_empty() || named.contains(d.id()) || named.contains(d.name()))
-        .collect();
     // Reviewed work is final (and teaches the model): new suggestions would reopen it.
     // Naming a document with --doc annotates it all the same.
-    let (reviewed, todo): (Vec<&Document>, Vec<&Document>) = wanted
-        .into_iter()
-        .partition(|d| docs.is_empty() && learn::is_reviewed(d));
-    let batches = crate::parallel::map_ordered(&todo, threads, |doc| {
-        let proposals = engine.annotate(doc.text()).fit_schema(project.schema());
-        if engine.model().is_some() {
-            refresh_edit(doc, &proposals)
-        } else {
-            suggestion_edit(doc, &proposals)
-        }
-    });
-    let mut edits = Vec::new();
-    let (mut entities, mut events) = (0, 0);
-    for (doc, edit) in todo.iter().zip(batches) {
-        let Edit::Batch(batch) = edit else {
+    let (mut todo, mut reviewed) = (Vec::new(), 0);
+    for (i, d) in project.documents().iter().enumerate() {
+        if !named.is_empty() && !named.contains(d.id()) && !named.contains(d.name()) {
             continue;
-        };
-        let (mut doc_entities, mut doc_events) = (0, 0);
-        for edit in &batch {
-            match edit {
-                Edit::AddEntities { entities, .. } => doc_entities += entities.len(),
-                Edit::AddEvents { events, .. } => doc_events += events.len(),
-                _ => {}
-            }
         }
+        if docs.is_empty() && learn::is_reviewed(d) {
+            reviewed += 1;
+        } else {
+            todo.push(i);
+        }
+    }
+    let (mut entities, mut events) = (0, 0);
+    // A chunk at a time, applied as it comes: the suggestions of a whole large project are
+    // never held twice (as edits and in the project).
+    for chunk in todo.chunks(CHUNK_DOCS) {
+        let batches = crate::parallel::map_ordered(chunk, threads, |&i| {
+            let doc = &project.documents()[i];
+            let proposals = engine.annotate(doc.text()).fit_schema(project.schema());
+            if engine.model().is_some() {
+                refresh_edit(doc, &proposals)
+            } else {
+                suggestion_edit(doc, &proposals)
+            }
+        });
+        for (&i, edit) in chunk.iter().zip(batches) {
+            let Edit::Batch(batch) = edit else {
+                continue;
+            };
+            let (mut doc_entities, mut doc_events) = (0, 0);
+            for edit in &batch {
+                match edit {
+                    Edit::AddEntities { entities, .. } => doc_entities += entities.len(),
+                    Edit::AddEvents { events, .. } => doc_events += events.len(),
+                    _ => {}
+                }
+            }
+            writeln!(
+                out,
+                "{}: {} suggestions",
+                project.documents()[i].name(),
+                doc_entities + doc_events
+            )?;
+            entities += doc_entities;
+            events += doc_events;
+            // Nothing is saved unless every document's suggestions applied.
+            project
+                .apply(Edit::Batch(batch))
+                .context("adding the suggestions")?;
+        }
+    }
+    if reviewed > 0 {
         writeln!(
             out,
-            "{}: {} suggestions",
-            doc.name(),
-            doc_entities + doc_events
-        )?;
-        entities += doc_entities;
-        events += doc_events;
-        edits.extend(batch);
-    }
-    if !reviewed.is_empty() {
-        writeln!(
-            out,
-            "left {} reviewed document(s) as they are (name one with --doc to annotate it)",
-            reviewed.len()
+            "left {reviewed} reviewed document(s) as they are (name one with --doc to annotate it)"
         )?;
     }
-    project
-        .apply(Edit::Batch(edits))
-        .context("adding the suggestions")?;
     project_file::save(&mut project, path)?;
     writeln!(
         out,
