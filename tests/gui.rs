@@ -176,7 +176,7 @@ fn an_event_gets_two_arguments_and_undo_redo_walk_back_and_forth() {
     harness.get_by_label("Find:").focus();
     harness.run();
     harness
-        .get_by_role(egui::accesskit::Role::TextInput)
+        .get_by_role_and_label(egui::accesskit::Role::TextInput, "Find:")
         .type_text("flies");
     harness.run();
     harness.get_by_label("Next").click();
@@ -353,7 +353,7 @@ fn find_and_select(harness: &mut Harness<'_, TagdeskApp>, needle: &str) {
     harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
     harness.run();
     harness
-        .get_by_role(egui::accesskit::Role::TextInput)
+        .get_by_role_and_label(egui::accesskit::Role::TextInput, "Find:")
         .type_text(needle);
     harness.run();
     harness.get_by_label("Next").click();
