@@ -126,26 +126,52 @@ fn io_error(path: &Path) -> impl Fn(io::Error) -> ProjectFileError + '_ {
 /// Loads a folder project, finishing an interrupted save first; documents are read on every
 /// core. Errors name the file at fault.
 pub fn load(folder: &Path) -> Result<Project, ProjectFileError> {
+    let manifest = open_manifest(folder)?;
+    let ids: Vec<&String> = manifest.documents.iter().collect();
+    let documents = read_documents(folder, manifest.documents_format, &ids)?;
+    let mut project = project_of(folder, manifest, documents)?;
+    project.set_saved_in(folder.to_path_buf());
+    Ok(project)
+}
+
+/// The manifest, once an interrupted save is finished and the version checked.
+fn open_manifest(folder: &Path) -> Result<Manifest, ProjectFileError> {
     finish_commit(folder).map_err(io_error(&folder.join(COMMIT)))?;
-    let manifest_path = folder.join(MANIFEST);
-    let bytes = fs::read(&manifest_path).map_err(io_error(&manifest_path))?;
-    let manifest: Manifest = parse(&bytes, ProjectFormat::Ron, &manifest_path)?;
-    super::project::check_version(manifest.version, &manifest_path)?;
-    let format = manifest.documents_format;
+    let path = folder.join(MANIFEST);
+    let bytes = fs::read(&path).map_err(io_error(&path))?;
+    let manifest: Manifest = parse(&bytes, ProjectFormat::Ron, &path)?;
+    super::project::check_version(manifest.version, &path)?;
+    Ok(manifest)
+}
+
+/// The documents `ids`, read on every core, in order.
+fn read_documents(
+    folder: &Path,
+    format: DocFormat,
+    ids: &[&String],
+) -> Result<Vec<Document>, ProjectFileError> {
     let threads = crate::parallel::threads(None);
-    let docs = crate::parallel::map_ordered(&manifest.documents, threads, |id| {
+    let docs = crate::parallel::map_ordered(ids, threads, |id| {
         read_document(
             &folder.join(DOCS).join(file_name(id, format.extension())),
             id,
             format,
         )
     });
-    let documents = docs.into_iter().collect::<Result<Vec<_>, _>>()?;
+    docs.into_iter().collect()
+}
+
+/// The validated project of `manifest` and `documents`; modified when `docs/` last changed.
+fn project_of(
+    folder: &Path,
+    manifest: Manifest,
+    documents: Vec<Document>,
+) -> Result<Project, ProjectFileError> {
     let modified = fs::metadata(folder.join(DOCS))
         .and_then(|m| m.modified())
         .map(|t| humantime::format_rfc3339_seconds(t).to_string())
         .unwrap_or_else(|_| manifest.created.clone());
-    let mut project = Project::from_parts(
+    let project = Project::from_parts(
         manifest.name,
         manifest.annotator,
         manifest.created,
@@ -155,9 +181,7 @@ pub fn load(folder: &Path) -> Result<Project, ProjectFileError> {
     )
     .with_dictionary(manifest.dictionary)
     .with_learning(manifest.learning);
-    project = validated(project, &manifest_path)?;
-    project.set_saved_in(folder.to_path_buf());
-    Ok(project)
+    validated(project, &folder.join(MANIFEST))
 }
 
 /// The document in `path`, which must be document `id`.
@@ -504,11 +528,18 @@ struct Cached {
 /// modification time it recorded, read on every core for the others; then the cache is
 /// brought up to date. A missing or unreadable cache is rebuilt.
 pub fn summary(folder: &Path) -> Result<Summary, ProjectFileError> {
-    finish_commit(folder).map_err(io_error(&folder.join(COMMIT)))?;
-    let manifest_path = folder.join(MANIFEST);
-    let bytes = fs::read(&manifest_path).map_err(io_error(&manifest_path))?;
-    let manifest: Manifest = parse(&bytes, ProjectFormat::Ron, &manifest_path)?;
-    super::project::check_version(manifest.version, &manifest_path)?;
+    let manifest = open_manifest(folder)?;
+    let docs = summaries(folder, &manifest)?;
+    Ok(Summary {
+        name: manifest.name,
+        schema: manifest.schema,
+        ids: manifest.documents,
+        docs,
+    })
+}
+
+/// Each document's summary, in manifest order (see [`summary`]).
+fn summaries(folder: &Path, manifest: &Manifest) -> Result<Vec<DocSummary>, ProjectFileError> {
     let format = manifest.documents_format;
     let cache_path = folder.join(CACHE);
     let cache: HashMap<String, Cached> = fs::read(&cache_path)
@@ -550,12 +581,7 @@ pub fn summary(folder: &Path) -> Result<Summary, ProjectFileError> {
             let _ = super::atomic::write_atomically(&cache_path, &bytes);
         }
     }
-    Ok(Summary {
-        name: manifest.name,
-        schema: manifest.schema,
-        ids: manifest.documents,
-        docs: found.into_iter().map(|(_, c, _)| c.summary).collect(),
-    })
+    Ok(found.into_iter().map(|(_, c, _)| c.summary).collect())
 }
 
 /// The project with only the documents `keep` picks (by id and summary), read without the
@@ -565,38 +591,17 @@ pub fn load_some(
     folder: &Path,
     keep: impl Fn(&str, &DocSummary) -> bool,
 ) -> Result<Project, ProjectFileError> {
-    let summary = summary(folder)?;
-    let manifest_path = folder.join(MANIFEST);
-    let bytes = fs::read(&manifest_path).map_err(io_error(&manifest_path))?;
-    let manifest: Manifest = parse(&bytes, ProjectFormat::Ron, &manifest_path)?;
-    let format = manifest.documents_format;
-    let kept: Vec<&String> = summary
-        .ids
+    let manifest = open_manifest(folder)?;
+    let summaries = summaries(folder, &manifest)?;
+    let kept: Vec<&String> = manifest
+        .documents
         .iter()
-        .zip(&summary.docs)
+        .zip(&summaries)
         .filter(|(id, doc)| keep(id, doc))
         .map(|(id, _)| id)
         .collect();
-    let threads = crate::parallel::threads(None);
-    let docs = crate::parallel::map_ordered(&kept, threads, |id| {
-        read_document(
-            &folder.join(DOCS).join(file_name(id, format.extension())),
-            id,
-            format,
-        )
-    });
-    let documents = docs.into_iter().collect::<Result<Vec<_>, _>>()?;
-    let project = Project::from_parts(
-        manifest.name,
-        manifest.annotator,
-        manifest.created.clone(),
-        manifest.created,
-        manifest.schema,
-        documents,
-    )
-    .with_dictionary(manifest.dictionary)
-    .with_learning(manifest.learning);
-    let mut project = validated(project, &manifest_path)?;
+    let documents = read_documents(folder, manifest.documents_format, &kept)?;
+    let mut project = project_of(folder, manifest, documents)?;
     project.set_saved_in(folder.to_path_buf());
     project.set_partial();
     Ok(project)
