@@ -8,7 +8,7 @@ use std::path::Path;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
-use tagdesk::app::{Config, Modal, Preferences, TagdeskApp};
+use tagdesk::app::{Action, Config, Modal, Preferences, TagdeskApp};
 use tagdesk::model::{ArgTarget, Origin, Status};
 use tagdesk::ui::AnnotationRef;
 
@@ -1407,6 +1407,7 @@ fn the_documents_list_of_a_large_project_filters_by_name_and_status() {
     tagdesk::formats::project::save(&mut project, &path).unwrap();
     let mut app = app(dir.path());
     app.open_path(&path);
+    app.wait_for_loading();
     let mut harness = harness(app);
     harness.run();
     harness.get_by_label("1 / 5000 done");
@@ -1434,4 +1435,166 @@ fn the_documents_list_of_a_large_project_filters_by_name_and_status() {
     harness.run();
     harness.get_by_label("1 / 5000 done; 1 shown");
     assert!(harness.query_by_label("article-00007.txt").is_some());
+}
+
+/// A folder project of `n` short documents, each with the rules' suggestions.
+fn suggested_folder(folder: &Path, n: usize) -> tagdesk::model::Project {
+    let mut project = tagdesk::model::Project::new(
+        "news".into(),
+        "tester".into(),
+        tagdesk::model::Schema::news(),
+    );
+    let engine = tagdesk::annotate::Engine::new();
+    let mut edits = Vec::new();
+    for i in 0..n {
+        let text = format!("서울 — Park Ji-won met Laura Hill in London on Friday ({i}).");
+        let doc = tagdesk::model::Document::new(format!("d{i}"), format!("d{i}"), None, text);
+        let suggestions = tagdesk::annotate::suggestion_edit(&doc, &engine.annotate(doc.text()));
+        edits.push(tagdesk::model::Edit::AddDocument {
+            index: i,
+            document: Box::new(doc),
+        });
+        edits.push(suggestions);
+    }
+    project.apply(tagdesk::model::Edit::Batch(edits)).unwrap();
+    tagdesk::formats::project::save(&mut project, folder).unwrap();
+    project
+}
+
+/// Accepts the first suggestion of document `id`.
+fn accept_first(app: &mut TagdeskApp, id: &str) {
+    let mut entity = app.project().document(id).unwrap().entities()[0].clone();
+    assert_eq!(entity.status, Status::Suggested);
+    entity.status = Status::Accepted;
+    assert!(app.apply(tagdesk::model::Edit::ReplaceEntity {
+        doc: id.into(),
+        entity,
+    }));
+}
+
+#[test]
+fn a_large_folder_project_shows_its_first_documents_at_once_and_saves_edits_while_the_rest_loads() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("news.tagdesk");
+    let written = suggested_folder(&folder, 1_500);
+    let ino = |name: &str| std::fs::metadata(folder.join(name)).unwrap().ino();
+    let before = [ino("manifest.ron"), ino("docs/d0.ron"), ino("docs/d1.ron")];
+
+    let mut app = app(dir.path());
+    app.open_path(&folder);
+    // The first documents are in before the first frame; the others arrive as frames run.
+    let first = app.project().documents().len();
+    assert!((1..1_500).contains(&first), "{first}");
+    assert_eq!(app.loading_progress(), Some((first, 1_500)));
+    assert_eq!(app.project().documents()[0], written.documents()[0]);
+
+    // Work goes on meanwhile, and Ctrl+S saves it: only the edited document's file.
+    accept_first(&mut app, "d0");
+    app.run(Action::Save);
+    assert!(!app.is_dirty(), "{:?}", app.modal());
+    let after = [ino("manifest.ron"), ino("docs/d0.ron"), ino("docs/d1.ron")];
+    assert_eq!(after[0], before[0], "the manifest is not rewritten");
+    assert_ne!(after[1], before[1], "the edited document is");
+    assert_eq!(after[2], before[2], "the other document is not");
+    // What needs every document waits, and says so.
+    app.run(Action::Export);
+    assert!(app.modal().is_none());
+    assert!(
+        app.status().unwrap().contains("needs every document"),
+        "{:?}",
+        app.status()
+    );
+    let removed = app.apply(tagdesk::model::Edit::RemoveDocument { index: 0 });
+    assert!(!removed, "the document list waits too");
+
+    app.wait_for_loading();
+    assert_eq!(app.loading_progress(), None);
+    assert!(!app.project().is_partial());
+    assert!(
+        app.status()
+            .unwrap()
+            .starts_with("Loaded all 1,500 documents")
+    );
+    let mut harness = harness(app);
+    harness.run();
+    harness.get_by_label("0 / 1500 done");
+    let reopened = tagdesk::formats::project::load(&folder).unwrap();
+    assert_eq!(reopened.documents(), harness.state().project().documents());
+    assert_eq!(
+        reopened.documents()[0].entities()[0].status,
+        Status::Accepted
+    );
+    assert_eq!(&reopened.documents()[1..], &written.documents()[1..]);
+    // Once loaded, every action is back.
+    harness.state_mut().run(Action::Export);
+    assert!(matches!(harness.state().modal(), Some(Modal::Export)));
+}
+
+#[test]
+fn a_broken_document_file_is_reported_and_the_rest_of_the_project_stays_workable() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("news.tagdesk");
+    suggested_folder(&folder, 800);
+    let broken = folder.join("docs/d700.ron");
+    std::fs::write(&broken, "(id: \"d700\", garbage").unwrap();
+
+    let mut app = app(dir.path());
+    app.open_path(&folder);
+    app.wait_for_loading();
+    let Some(Modal::Error(message)) = app.modal() else {
+        panic!("{:?}", app.modal());
+    };
+    assert!(message.contains("d700.ron"), "{message}");
+    assert!(message.contains("1 document(s)"), "{message}");
+    assert_eq!(app.project().documents().len(), 799);
+    assert!(app.project().is_partial());
+    // The others are worked on and saved; the broken file and the manifest stay as they were.
+    accept_first(&mut app, "d1");
+    app.run(Action::Save);
+    assert!(!app.is_dirty(), "{:?}", app.status());
+    assert_eq!(
+        std::fs::read_to_string(&broken).unwrap(),
+        "(id: \"d700\", garbage"
+    );
+    let manifest = std::fs::read_to_string(folder.join("manifest.ron")).unwrap();
+    assert!(manifest.contains("\"d700\""));
+    let saved = std::fs::read_to_string(folder.join("docs/d1.ron")).unwrap();
+    assert!(saved.contains("status: Accepted"), "{saved}");
+}
+
+#[test]
+fn a_folder_project_saved_after_a_schema_edit_is_recovered_after_a_crash() {
+    let recovery = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("news.tagdesk");
+    suggested_folder(&folder, 3);
+    // Written long ago: a save now must stamp the project as loading it will.
+    let long_ago = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1 << 30);
+    for path in [folder.join("docs"), folder.join("manifest.ron")] {
+        let file = std::fs::File::open(path).unwrap();
+        file.set_modified(long_ago).unwrap();
+    }
+    let mut app = app(recovery.path());
+    app.open_path(&folder);
+    app.wait_for_loading();
+    // A save that changes the manifest only, then an edit the journal alone holds.
+    assert!(app.apply(tagdesk::model::Edit::SetLearning { enabled: false }));
+    app.run(Action::Save);
+    assert!(!app.is_dirty());
+    accept_first(&mut app, "d2");
+    let lost = app.project().documents().to_vec();
+    std::mem::forget(app); // the process dies: no clean-up runs
+
+    let mut harness = harness_for_recovery(recovery.path());
+    assert!(matches!(harness.state().modal(), Some(Modal::Recovery(_))));
+    harness.get_by_label("Recover").click();
+    harness.run();
+    assert!(
+        harness.state().modal().is_none(),
+        "{:?}",
+        harness.state().modal()
+    );
+    assert_eq!(harness.state().project().documents(), lost.as_slice());
+    assert!(!harness.state().project().learning());
 }

@@ -175,3 +175,123 @@ pub fn measure(bytes: usize, frames: usize) -> FrameStats {
         paragraphs_scrolled,
     }
 }
+
+/// What `bench-view --project` measures on a project as the window opens it.
+#[derive(Debug, Clone)]
+pub struct OpenStats {
+    pub documents: usize,
+    /// From the open request to the end of the first frame showing its first document.
+    pub first_frame_ms: f64,
+    /// From the open request until every document is in.
+    pub loaded_ms: f64,
+    /// Frame times while the documents loaded (the UI thread appending them), in ms.
+    pub loading_frames: Vec<f64>,
+    /// Frame times scrolling the documents list, in ms.
+    pub list_frames: Vec<f64>,
+    /// Ctrl+S after one accepted suggestion, in ms.
+    pub save_ms: f64,
+    pub peak_rss_mb: Option<f64>,
+}
+
+/// Runs one frame of `app` at 1280x820 with `events`; returns its CPU time in ms.
+fn frame(ctx: &egui::Context, app: &mut TagdeskApp, events: Vec<egui::Event>) -> f64 {
+    let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1280.0, 820.0));
+    let input = egui::RawInput {
+        screen_rect: Some(screen),
+        events,
+        ..Default::default()
+    };
+    let started = Instant::now();
+    let output = ctx.run_ui(input, |ui| app.ui(ui));
+    std::hint::black_box(ctx.tessellate(output.shapes, output.pixels_per_point));
+    started.elapsed().as_secs_f64() * 1000.0
+}
+
+/// Opens `path` as the window does, frames at 60 a second until it is loaded, scrolls the
+/// documents list for `frames` frames, then accepts one suggestion and saves (Ctrl+S). The
+/// save is undone and saved again, so the project ends as it began.
+pub fn measure_open(path: &std::path::Path, frames: usize) -> anyhow::Result<OpenStats> {
+    // The journal a real window keeps, so the save costs what it costs there.
+    let recovery = std::env::temp_dir().join(format!("tagdesk-bench-{}", std::process::id()));
+    let config = Config {
+        recovery_dir: Some(recovery.clone()),
+    };
+    let ctx = egui::Context::default();
+    install_fonts(&ctx);
+    let started = Instant::now();
+    let mut app = TagdeskApp::new(config, Preferences::default());
+    app.open_project(path)?;
+    frame(&ctx, &mut app, Vec::new());
+    let first_frame_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let period = std::time::Duration::from_millis(16);
+    let mut loading_frames = Vec::new();
+    while app.loading_progress().is_some() {
+        let ms = frame(&ctx, &mut app, Vec::new());
+        loading_frames.push(ms);
+        std::thread::sleep(period.saturating_sub(std::time::Duration::from_secs_f64(ms / 1000.0)));
+    }
+    let loaded_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let over_list = egui::pos2(120.0, 250.0);
+    let mut list_frames = Vec::with_capacity(frames);
+    for i in 0..frames {
+        let mut events = vec![egui::Event::PointerMoved(over_list)];
+        if i > 0 {
+            events.push(egui::Event::MouseWheel {
+                unit: egui::MouseWheelUnit::Point,
+                delta: egui::vec2(0.0, -300.0),
+                phase: egui::TouchPhase::Move,
+                source: egui::MouseWheelSource::Unknown,
+                modifiers: egui::Modifiers::NONE,
+            });
+        }
+        list_frames.push(frame(&ctx, &mut app, events));
+    }
+    let save_ms = time_one_save(&mut app);
+    let documents = app.project().documents().len();
+    drop(app);
+    let _ = std::fs::remove_dir_all(&recovery);
+    Ok(OpenStats {
+        documents,
+        first_frame_ms,
+        loaded_ms,
+        loading_frames,
+        list_frames,
+        save_ms: save_ms?,
+        peak_rss_mb: peak_rss_mb(),
+    })
+}
+
+/// Accepts the first suggestion of the first document that has one, times the save, then
+/// undoes it and saves again.
+fn time_one_save(app: &mut TagdeskApp) -> anyhow::Result<f64> {
+    let (doc, mut entity) = app
+        .project()
+        .documents()
+        .iter()
+        .find_map(|d| {
+            let e = d
+                .entities()
+                .iter()
+                .find(|e| e.status == Status::Suggested)?;
+            Some((d.id().to_owned(), e.clone()))
+        })
+        .ok_or_else(|| anyhow::anyhow!("the project has no suggestion to accept"))?;
+    entity.status = Status::Accepted;
+    anyhow::ensure!(app.apply(Edit::ReplaceEntity { doc, entity }));
+    let started = Instant::now();
+    app.run(super::Action::Save);
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    anyhow::ensure!(!app.is_dirty(), "the save failed: {:?}", app.modal());
+    app.undo();
+    app.run(super::Action::Save);
+    anyhow::ensure!(!app.is_dirty(), "the second save failed: {:?}", app.modal());
+    Ok(ms)
+}
+
+/// The process's peak resident memory, where `/proc` tells it.
+fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}

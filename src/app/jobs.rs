@@ -5,11 +5,14 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 use std::sync::{Arc, OnceLock};
+use std::time::Instant;
 
 use crate::annotate::eval::Counts;
 use crate::annotate::learn::{self, Model, TrainOptions, TrainingDoc, Validation};
 use crate::annotate::{Engine, Proposals};
-use crate::model::DictionaryPattern;
+use crate::formats::folder::Rest;
+use crate::formats::project::ProjectFileError;
+use crate::model::{DictionaryPattern, Document};
 
 /// The engine for one project dictionary and model, built on first use by whichever thread
 /// needs it first, then shared until either changes.
@@ -225,5 +228,72 @@ impl Job {
             all.push(result);
         }
         all
+    }
+}
+
+/// Documents read per message of a [`LoadJob`]: big enough to keep every core busy, small
+/// enough that the documents list grows several times a second.
+const LOAD_CHUNK: usize = 1_000;
+
+/// Reading the documents of a folder project that the window opened with its first ones
+/// (see `formats::folder::open`), in project order, on a worker.
+pub struct LoadJob {
+    chunks: Receiver<Vec<Result<Document, ProjectFileError>>>,
+    cancel: Arc<AtomicBool>,
+    pub total: usize,
+    pub done: usize,
+    pub started: Instant,
+}
+
+impl LoadJob {
+    pub fn start(rest: Rest, wake: impl Fn() + Send + 'static) -> Self {
+        let (sender, chunks) = channel();
+        let cancel = Arc::new(AtomicBool::new(false));
+        let stop = cancel.clone();
+        let total = rest.ids.len();
+        std::thread::spawn(move || {
+            for ids in rest.ids.chunks(LOAD_CHUNK) {
+                if stop.load(Ordering::Relaxed) || sender.send(rest.read(ids)).is_err() {
+                    break;
+                }
+                wake();
+            }
+            wake();
+        });
+        Self {
+            chunks,
+            cancel,
+            total,
+            done: 0,
+            started: Instant::now(),
+        }
+    }
+
+    /// Documents read since the last call, and whether the job has ended.
+    pub fn poll(&mut self) -> (Vec<Result<Document, ProjectFileError>>, bool) {
+        let mut ready = Vec::new();
+        loop {
+            match self.chunks.try_recv() {
+                Ok(chunk) => {
+                    self.done += chunk.len();
+                    ready.extend(chunk);
+                }
+                Err(TryRecvError::Empty) => return (ready, false),
+                Err(TryRecvError::Disconnected) => return (ready, true),
+            }
+        }
+    }
+
+    /// Blocks for the next documents; `None` once all are read (tests, benchmarks).
+    pub fn wait(&mut self) -> Option<Vec<Result<Document, ProjectFileError>>> {
+        let chunk = self.chunks.recv().ok()?;
+        self.done += chunk.len();
+        Some(chunk)
+    }
+}
+
+impl Drop for LoadJob {
+    fn drop(&mut self) {
+        self.cancel.store(true, Ordering::Relaxed);
     }
 }

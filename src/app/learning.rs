@@ -47,6 +47,11 @@ impl TagdeskApp {
             self.forget_model();
             return;
         }
+        if self.project.is_partial() {
+            // The model learns from the whole project, once it is loaded.
+            self.learn_again = Some(self.learn_again.unwrap_or(false) || refresh);
+            return;
+        }
         let docs = learn::training_docs(&self.project);
         let key = learn::training_key(&docs);
         if self.learned_key == Some(key) {
@@ -154,6 +159,9 @@ impl TagdeskApp {
     /// Starts estimating the model's quality for the Model window, unless the estimate is
     /// current or on its way.
     pub(super) fn estimate(&mut self) {
+        if self.project.is_partial() {
+            return; // estimated from the whole project, once it is loaded
+        }
         let docs = learn::training_docs(&self.project);
         let key = learn::training_key(&docs);
         let current = self.estimate.as_ref().is_some_and(|e| e.key == key);

@@ -82,8 +82,10 @@ impl TagdeskApp {
     }
 
     /// Replaces the project (open, new, recover): history and view start over.
-    fn replace_project(&mut self, project: Project, path: Option<PathBuf>, saved: bool) {
+    pub(super) fn replace_project(&mut self, project: Project, path: Option<PathBuf>, saved: bool) {
         self.project = project;
+        self.loading = None;
+        self.load_errors.clear();
         self.path = path;
         self.history = History::default();
         self.revision += 1;
@@ -140,6 +142,9 @@ impl TagdeskApp {
     }
 
     pub fn open_project(&mut self, path: &Path) -> anyhow::Result<()> {
+        if crate::formats::folder::is_folder(path) {
+            return self.open_folder(path);
+        }
         let project = project_file::load(path)?;
         self.replace_project(project, Some(path.to_path_buf()), true);
         self.report(format!("Opened {}", path.display()));
@@ -960,6 +965,10 @@ impl TagdeskApp {
     }
 
     pub fn run(&mut self, action: Action) {
+        if self.waits_for_loading(action) {
+            self.report_waiting(action);
+            return;
+        }
         match action {
             Action::NewProject => self.guard(Pending::NewProject),
             Action::OpenProject => self.guard(Pending::Open(None)),

@@ -9,6 +9,7 @@ mod dialogs;
 mod jobs;
 mod journal;
 mod learning;
+mod loading;
 mod logic;
 mod model_window;
 mod relations;
@@ -138,6 +139,10 @@ pub struct TagdeskApp {
     job: Option<jobs::Job>,
     engine: jobs::SharedEngine,
     learn_job: Option<jobs::LearnJob>,
+    /// The rest of a folder project opened with its first documents, being read.
+    loading: Option<jobs::LoadJob>,
+    /// Documents of the loading project that could not be read.
+    load_errors: Vec<String>,
     /// Learn again when the running training ends (`true`: and refresh the suggestions).
     learn_again: Option<bool>,
     /// The training data the current model (or the decision to have none) comes from.
@@ -200,6 +205,8 @@ impl TagdeskApp {
             job: None,
             engine: Arc::default(),
             learn_job: None,
+            loading: None,
+            load_errors: Vec::new(),
             learn_again: None,
             learned_key: None,
             reviews_since_learning: 0,

@@ -22,6 +22,7 @@ impl TagdeskApp {
             egui::Visuals::light()
         });
         self.poll_dialogs();
+        self.poll_loading();
         self.poll_job();
         self.poll_learning();
         self.poll_estimate();
@@ -235,8 +236,16 @@ impl TagdeskApp {
                             Action::Redo => self.history.can_redo(),
                             Action::RemoveDictionary => !self.project.dictionary().is_empty(),
                             _ => true,
-                        };
-                        if ui.add_enabled(enabled, button).clicked() {
+                        } && !self.waits_for_loading(action);
+                        if ui
+                            .add_enabled(enabled, button)
+                            .on_disabled_hover_text(if self.loading.is_some() {
+                                "Waits until every document is loaded"
+                            } else {
+                                ""
+                            })
+                            .clicked()
+                        {
                             self.run(action);
                         }
                         if action == Action::OpenProject {
@@ -334,6 +343,17 @@ impl TagdeskApp {
                             "Pre-annotation applies these before its own rules: {}",
                             labels.join(", ")
                         ));
+                }
+                if let Some((read, total)) = self.loading_progress() {
+                    ui.add(
+                        egui::ProgressBar::new(read as f32 / total as f32)
+                            .desired_width(200.0)
+                            .text(format!(
+                                "loading documents {}/{}",
+                                crate::model::thousands(read),
+                                crate::model::thousands(total)
+                            )),
+                    );
                 }
                 if let Some((done, total)) = self.is_busy() {
                     if ui.button("Cancel").clicked() {

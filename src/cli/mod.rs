@@ -75,6 +75,11 @@ pub enum Command {
         /// Frames to scroll per document size
         #[arg(long, default_value_t = 300)]
         frames: usize,
+        /// Instead, open this project as the window does: time to the first frame and to fully
+        /// loaded, frame times while it loads and scrolling the documents list, Ctrl+S after one
+        /// edit (undone and saved again, so the project ends as it began), peak memory
+        #[arg(long)]
+        project: Option<PathBuf>,
     },
     /// Export for training or another tool, after a pre-flight check of what the format cannot hold
     Export(exchange::ExportArgs),
@@ -235,7 +240,15 @@ pub fn run(command: Command, out: &mut dyn Write) -> Result<()> {
             out: out_path,
         } => project::convert(&path, &out_path, out),
         #[cfg(feature = "gui")]
-        Command::BenchView { frames } => bench_view(frames, out),
+        Command::BenchView {
+            frames,
+            project: Some(project),
+        } => bench_open(&project, frames, out),
+        #[cfg(feature = "gui")]
+        Command::BenchView {
+            frames,
+            project: None,
+        } => bench_view(frames, out),
         Command::Export(args) => exchange::export(&args, out),
         Command::Import(args) => exchange::import(&args, out),
         Command::Annotate {
@@ -301,6 +314,41 @@ pub fn run(command: Command, out: &mut dyn Write) -> Result<()> {
             dictionary,
         } => annotate::eval(&gold, coarse, labels, dictionary.as_deref(), out),
     }
+}
+
+#[cfg(feature = "gui")]
+fn bench_open(project: &std::path::Path, frames: usize, out: &mut dyn Write) -> Result<()> {
+    let s = crate::app::bench::measure_open(project, frames)?;
+    let quantiles = |times: &[f64]| {
+        let mut sorted = times.to_vec();
+        sorted.sort_by(f64::total_cmp);
+        let at = |q: f64| sorted[((sorted.len() - 1) as f64 * q).round() as usize];
+        if sorted.is_empty() {
+            "no frames".to_owned()
+        } else {
+            format!(
+                "{} frames, median {:.2} ms, p95 {:.2} ms, max {:.2} ms",
+                sorted.len(),
+                at(0.5),
+                at(0.95),
+                at(1.0)
+            )
+        }
+    };
+    writeln!(out, "{}: {} documents", project.display(), s.documents)?;
+    writeln!(out, "first frame:       {:.0} ms", s.first_frame_ms)?;
+    writeln!(out, "fully loaded:      {:.0} ms", s.loaded_ms)?;
+    writeln!(out, "while loading:     {}", quantiles(&s.loading_frames))?;
+    writeln!(out, "scrolling list:    {}", quantiles(&s.list_frames))?;
+    writeln!(out, "Ctrl+S, one edit:  {:.1} ms", s.save_ms)?;
+    if let Some(mb) = s.peak_rss_mb {
+        writeln!(out, "peak memory:       {mb:.0} MB")?;
+    }
+    writeln!(
+        out,
+        "(1280x820, headless, no GPU; frames at most 60 a second while loading)"
+    )?;
+    Ok(())
 }
 
 #[cfg(feature = "gui")]

@@ -28,7 +28,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::project::{FORMAT_VERSION, ProjectFileError, ProjectFormat, validated};
-use crate::model::{DictionaryPattern, Document, Project, Schema, Status, text_hash};
+use crate::model::{DictionaryPattern, Document, Project, Schema, Status, now_rfc3339, text_hash};
 
 pub const MANIFEST: &str = "manifest.ron";
 const DOCS: &str = "docs";
@@ -90,6 +90,14 @@ impl DocFormat {
             DocFormat::Json => "json",
         }
     }
+
+    fn of_extension(extension: &str) -> Self {
+        if extension == "json" {
+            DocFormat::Json
+        } else {
+            DocFormat::Ron
+        }
+    }
 }
 
 /// The file a document lives in: its id with every byte outside `[A-Za-z0-9_-]` (and a
@@ -129,9 +137,65 @@ pub fn load(folder: &Path) -> Result<Project, ProjectFileError> {
     let manifest = open_manifest(folder)?;
     let ids: Vec<&String> = manifest.documents.iter().collect();
     let documents = read_documents(folder, manifest.documents_format, &ids)?;
+    project_of(folder, manifest, documents)
+}
+
+/// Opens a folder project with only its first `first` documents, for a window that shows
+/// one at once: the project is partial (see [`load_some`]) until [`Rest`]'s documents are all
+/// appended ([`Project::append_loaded`]).
+pub fn open(folder: &Path, first: usize) -> Result<(Project, Rest), ProjectFileError> {
+    let mut manifest = open_manifest(folder)?;
+    let later = manifest
+        .documents
+        .split_off(first.min(manifest.documents.len()));
+    let format = manifest.documents_format;
+    let ids: Vec<&String> = manifest.documents.iter().collect();
+    let documents = read_documents(folder, format, &ids)?;
     let mut project = project_of(folder, manifest, documents)?;
-    project.set_saved_in(folder.to_path_buf());
-    Ok(project)
+    project.set_partial(true);
+    let rest = Rest {
+        folder: folder.to_path_buf(),
+        format,
+        schema: project.schema().clone(),
+        ids: later,
+    };
+    Ok((project, rest))
+}
+
+/// The documents of a folder project [`open`] left to read, in project order.
+pub struct Rest {
+    folder: PathBuf,
+    format: DocFormat,
+    schema: Schema,
+    pub ids: Vec<String>,
+}
+
+impl Rest {
+    /// Reads documents `ids` (of [`Rest::ids`]) on every core, each checked as loading the
+    /// whole project checks it; a file at fault gives its error and stops nothing else.
+    pub fn read(&self, ids: &[String]) -> Vec<Result<Document, ProjectFileError>> {
+        let threads = crate::parallel::threads(None);
+        crate::parallel::map_ordered(ids, threads, |id| {
+            let path = self
+                .folder
+                .join(DOCS)
+                .join(file_name(id, self.format.extension()));
+            let doc = read_document(&path, id, self.format)?;
+            let errors: Vec<_> = doc
+                .problems(&self.schema)
+                .into_iter()
+                .filter(|p| p.severity == crate::model::Severity::Error)
+                .collect();
+            if errors.is_empty() {
+                Ok(doc)
+            } else {
+                Err(ProjectFileError::Invalid {
+                    path,
+                    problems: errors,
+                })
+            }
+        })
+    }
 }
 
 /// The manifest, once an interrupted save is finished and the version checked.
@@ -161,17 +225,16 @@ fn read_documents(
     docs.into_iter().collect()
 }
 
-/// The validated project of `manifest` and `documents`; modified when `docs/` last changed.
+/// The validated project of `manifest` and `documents`, stamped with the folder's
+/// [`modified`], and matching the folder.
 fn project_of(
     folder: &Path,
     manifest: Manifest,
     documents: Vec<Document>,
 ) -> Result<Project, ProjectFileError> {
-    let modified = fs::metadata(folder.join(DOCS))
-        .and_then(|m| m.modified())
-        .map(|t| humantime::format_rfc3339_seconds(t).to_string())
-        .unwrap_or_else(|_| manifest.created.clone());
-    let project = Project::from_parts(
+    let modified = modified(folder).unwrap_or_else(|| manifest.created.clone());
+    let extension = manifest.documents_format.extension();
+    let mut project = Project::from_parts(
         manifest.name,
         manifest.annotator,
         manifest.created,
@@ -181,6 +244,7 @@ fn project_of(
     )
     .with_dictionary(manifest.dictionary)
     .with_learning(manifest.learning);
+    project.set_saved_in(folder.to_path_buf(), extension);
     validated(project, &folder.join(MANIFEST))
 }
 
@@ -238,15 +302,24 @@ fn parse<T: serde::de::DeserializeOwned>(
 /// from, else only those changed since; the manifest if its content changed. Atomic as a
 /// whole (see the module's comment).
 pub fn save(project: &mut Project, folder: &Path) -> Result<(), ProjectFileError> {
-    commit(project, folder)?;
+    let format = commit(project, folder)?;
     finish_commit(folder).map_err(io_error(folder))?;
-    project.touch();
-    project.set_saved_in(folder.to_path_buf());
+    // Stamped as loading will stamp it, so the edit journal recognises the saved project.
+    project.set_modified(modified(folder).unwrap_or_else(now_rfc3339));
+    project.set_saved_in(folder.to_path_buf(), format.extension());
     Ok(())
 }
 
-/// The save up to its commit: the new files staged, then `.commit/` in place.
-fn commit(project: &Project, folder: &Path) -> Result<(), ProjectFileError> {
+/// When the folder's project last changed: its manifest or a document file (RFC 3339).
+fn modified(folder: &Path) -> Option<String> {
+    let time = |path: PathBuf| fs::metadata(path).and_then(|m| m.modified()).ok();
+    let latest = time(folder.join(DOCS)).max(time(folder.join(MANIFEST)))?;
+    Some(humantime::format_rfc3339_seconds(latest).to_string())
+}
+
+/// The save up to its commit: the new files staged, then `.commit/` in place; the format
+/// the folder's documents are in.
+fn commit(project: &Project, folder: &Path) -> Result<DocFormat, ProjectFileError> {
     let err = io_error(folder);
     fs::create_dir_all(folder.join(DOCS)).map_err(&err)?;
     let ignore = folder.join(".gitignore");
@@ -256,59 +329,74 @@ fn commit(project: &Project, folder: &Path) -> Result<(), ProjectFileError> {
     }
     finish_commit(folder).map_err(&err)?;
     remove_stale_staging(folder);
-    let previous = read_manifest(folder);
-    let format = previous
+    let changes = project.changes();
+    let same_folder = changes
+        .folder
         .as_ref()
-        .map_or(DocFormat::Ron, |m| m.documents_format);
-    let same_folder = previous.is_some()
-        && project
-            .changes()
-            .folder
-            .as_ref()
-            .is_some_and(|f| same_path(f, folder));
+        .is_some_and(|f| same_path(f, folder))
+        && folder.join(MANIFEST).is_file();
     // Some documents of the folder (see [`load_some`]): only they are written.
-    let partial = project.changes().partial;
-    if partial && !same_folder {
+    if changes.partial && !same_folder {
         return Err(ProjectFileError::Partial {
             path: folder.to_path_buf(),
         });
     }
-    let manifest = Manifest {
-        version: FORMAT_VERSION,
-        name: project.name().to_owned(),
-        annotator: project.annotator().to_owned(),
-        created: project.created().to_owned(),
-        documents_format: format,
-        schema: project.schema().clone(),
-        dictionary: project.dictionary().to_vec(),
-        learning: project.learning(),
-        documents: project
-            .documents()
+    // What to write: the documents edited since (they are all there is to do when nothing
+    // the manifest holds changed, so a save after one edit costs that edit, not the project)…
+    let (format, wanted, manifest_bytes, removed) = if same_folder && !changes.manifest {
+        let format = DocFormat::of_extension(changes.extension);
+        let wanted: Vec<&Document> = changes
+            .docs
             .iter()
-            .map(|d| d.id().to_owned())
-            .collect(),
-    };
-    let manifest_bytes = encode(&manifest, DocFormat::Ron, 3)?;
-    let old_manifest = fs::read(folder.join(MANIFEST)).ok();
-    // What to write, and which files to remove (documents gone since the folder was written).
-    let wanted: Vec<&Document> = if same_folder {
-        let changed = &project.changes().docs;
-        project
-            .documents()
-            .iter()
-            .filter(|d| changed.contains(d.id()))
-            .collect()
+            .filter_map(|id| project.document(id))
+            .collect();
+        (format, wanted, None, Vec::new())
     } else {
-        project.documents().iter().collect()
+        // …or the manifest, if its content changed, and every document if the folder is
+        // new to the project, and which files to remove.
+        let previous = read_manifest(folder);
+        let format = previous
+            .as_ref()
+            .map_or(DocFormat::Ron, |m| m.documents_format);
+        let manifest = Manifest {
+            version: FORMAT_VERSION,
+            name: project.name().to_owned(),
+            annotator: project.annotator().to_owned(),
+            created: project.created().to_owned(),
+            documents_format: format,
+            schema: project.schema().clone(),
+            dictionary: project.dictionary().to_vec(),
+            learning: project.learning(),
+            documents: project
+                .documents()
+                .iter()
+                .map(|d| d.id().to_owned())
+                .collect(),
+        };
+        let manifest_bytes = encode(&manifest, DocFormat::Ron, 3)?;
+        let old_manifest = fs::read(folder.join(MANIFEST)).ok();
+        let manifest_bytes = (!changes.partial
+            && old_manifest.as_deref() != Some(&manifest_bytes[..]))
+        .then_some(manifest_bytes);
+        let wanted: Vec<&Document> = if same_folder {
+            project
+                .documents()
+                .iter()
+                .filter(|d| changes.docs.contains(d.id()))
+                .collect()
+        } else {
+            project.documents().iter().collect()
+        };
+        let now: HashSet<&str> = project.documents().iter().map(|d| d.id()).collect();
+        let removed: Vec<String> = previous
+            .iter()
+            .filter(|_| !changes.partial)
+            .flat_map(|m| m.documents.iter())
+            .filter(|id| !now.contains(id.as_str()))
+            .map(|id| file_name(id, format.extension()))
+            .collect();
+        (format, wanted, manifest_bytes, removed)
     };
-    let now: HashSet<&str> = project.documents().iter().map(|d| d.id()).collect();
-    let removed: Vec<String> = previous
-        .iter()
-        .filter(|_| !partial)
-        .flat_map(|m| m.documents.iter())
-        .filter(|id| !now.contains(id.as_str()))
-        .map(|id| file_name(id, format.extension()))
-        .collect();
     let staging = folder.join(format!("{STAGING}{}", std::process::id()));
     let staged = (|| -> Result<(), ProjectFileError> {
         let serr = io_error(&staging);
@@ -325,8 +413,8 @@ fn commit(project: &Project, folder: &Path) -> Result<(), ProjectFileError> {
             write_synced(&path, &bytes).map_err(io_error(&path))
         });
         written.into_iter().collect::<Result<Vec<()>, _>>()?;
-        if !partial && old_manifest.as_deref() != Some(&manifest_bytes[..]) {
-            write_synced(&staging.join(MANIFEST), &manifest_bytes).map_err(&serr)?;
+        if let Some(bytes) = &manifest_bytes {
+            write_synced(&staging.join(MANIFEST), bytes).map_err(&serr)?;
         }
         if !removed.is_empty() {
             write_synced(&staging.join(REMOVED), removed.join("\n").as_bytes()).map_err(&serr)?;
@@ -341,7 +429,7 @@ fn commit(project: &Project, folder: &Path) -> Result<(), ProjectFileError> {
     if staged.is_err() {
         let _ = fs::remove_dir_all(&staging);
     }
-    staged
+    staged.map(|()| format)
 }
 
 fn read_manifest(folder: &Path) -> Option<Manifest> {
@@ -602,8 +690,7 @@ pub fn load_some(
         .collect();
     let documents = read_documents(folder, manifest.documents_format, &kept)?;
     let mut project = project_of(folder, manifest, documents)?;
-    project.set_saved_in(folder.to_path_buf());
-    project.set_partial();
+    project.set_partial(true);
     Ok(project)
 }
 
@@ -667,6 +754,60 @@ mod tests {
         save(&mut next, &folder).unwrap();
         assert!(!stale.exists());
         assert_eq!(load(&folder).unwrap().documents(), next.documents());
+    }
+
+    #[test]
+    fn the_manifest_is_written_when_what_it_holds_changed_and_only_then() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("p.tagdesk");
+        let mut p = project(&["서울 — one", "two"]);
+        save(&mut p, &folder).unwrap();
+        let ino = |name: &str| fs::metadata(folder.join(name)).unwrap().ino();
+        let first = ino(MANIFEST);
+        p.apply(crate::model::Edit::SetDone {
+            doc: "d1".into(),
+            done: true,
+        })
+        .unwrap();
+        save(&mut p, &folder).unwrap();
+        assert_eq!(ino(MANIFEST), first);
+        p.apply(crate::model::Edit::AddEntityLabel {
+            label: crate::model::EntityLabel::plain("Person"),
+        })
+        .unwrap();
+        save(&mut p, &folder).unwrap();
+        assert_ne!(ino(MANIFEST), first);
+        p.apply(crate::model::Edit::RemoveDocument { index: 0 })
+            .unwrap();
+        save(&mut p, &folder).unwrap();
+        assert!(!folder.join(DOCS).join("d0.ron").exists());
+        let loaded = load(&folder).unwrap();
+        assert_eq!(loaded, p);
+        assert!(loaded.schema().entity_label("Person").is_some());
+        assert!(loaded.documents()[0].is_done());
+    }
+
+    #[test]
+    fn opening_reads_the_first_documents_and_the_rest_reads_them_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("p.tagdesk");
+        let mut whole = project(&["서울 — one", "two", "three", "four"]);
+        save(&mut whole, &folder).unwrap();
+        let (mut p, rest) = open(&folder, 1).unwrap();
+        assert!(p.is_partial());
+        assert_eq!(p.documents(), &whole.documents()[..1]);
+        assert_eq!(rest.ids, ["d1", "d2", "d3"]);
+        // A file at fault gives its error, in its place; the others read.
+        fs::write(folder.join(DOCS).join("d2.ron"), "(broken").unwrap();
+        let read = rest.read(&rest.ids);
+        assert!(
+            matches!(&read[1], Err(ProjectFileError::Syntax { path, .. }) if path.ends_with("d2.ron"))
+        );
+        let docs: Vec<Document> = read.into_iter().filter_map(Result::ok).collect();
+        assert!(p.append_loaded(docs).is_empty());
+        let ids: Vec<&str> = p.documents().iter().map(Document::id).collect();
+        assert_eq!(ids, ["d0", "d1", "d3"]);
     }
 
     #[test]

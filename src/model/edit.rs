@@ -188,9 +188,50 @@ pub enum EditError {
     HotkeyTaken { key: char, label: String },
     #[error("{0}")]
     StillReferenced(String),
+    #[error(
+        "only some of the project's documents are loaded, so only edits inside a document are possible (not to the document list, schema, dictionary or settings)"
+    )]
+    Partial,
 }
 
 impl Edit {
+    /// Whether the edit changes the content of documents only: not the document list, the
+    /// schema, the dictionary or the settings, which a partial project cannot change.
+    pub fn is_within_documents(&self) -> bool {
+        match self {
+            Edit::Batch(edits) => edits.iter().all(Edit::is_within_documents),
+            Edit::SetDone { .. }
+            | Edit::AddEntity { .. }
+            | Edit::AddEntities { .. }
+            | Edit::RemoveEntities { .. }
+            | Edit::ReplaceEntities { .. }
+            | Edit::AddEvents { .. }
+            | Edit::RemoveEvents { .. }
+            | Edit::RemoveEntity { .. }
+            | Edit::ReplaceEntity { .. }
+            | Edit::AddEvent { .. }
+            | Edit::RemoveEvent { .. }
+            | Edit::ReplaceEvent { .. }
+            | Edit::AddRelation { .. }
+            | Edit::RemoveRelation { .. }
+            | Edit::ReplaceRelation { .. } => true,
+            Edit::AddDocument { .. }
+            | Edit::RemoveDocument { .. }
+            | Edit::AddEntityLabel { .. }
+            | Edit::RemoveEntityLabel { .. }
+            | Edit::AddEventType { .. }
+            | Edit::RemoveEventType { .. }
+            | Edit::AddRelationType { .. }
+            | Edit::RemoveRelationType { .. }
+            | Edit::SetDictionary { .. }
+            | Edit::SetLearning { .. }
+            | Edit::RenameSchemaItem { .. }
+            | Edit::ReplaceEntityLabel { .. }
+            | Edit::ReplaceEventType { .. }
+            | Edit::ReplaceRelationType { .. } => false,
+        }
+    }
+
     /// Removes an entity and everything that points to it (event arguments, relations), as
     /// one undoable edit.
     pub fn remove_entity(doc: &Document, id: EntityId) -> Edit {
@@ -434,6 +475,15 @@ impl Edit {
 impl Project {
     /// Applies `edit` and returns the edit that undoes it. On error nothing has changed.
     pub fn apply(&mut self, edit: Edit) -> Result<Edit, EditError> {
+        // Checks against the documents present (a label still in use, an id taken) would
+        // be wrong for the others, and the manifest that would record such a change is not
+        // written.
+        if !edit.is_within_documents() {
+            if self.changes.partial {
+                return Err(EditError::Partial);
+            }
+            self.changes.manifest = true;
+        }
         match edit {
             Edit::Batch(edits) => {
                 let mut inverses = Vec::with_capacity(edits.len());

@@ -32,10 +32,15 @@ pub struct Project {
 /// compare equal whatever it holds.
 #[derive(Clone, Debug, Default)]
 pub struct Changes {
-    /// The folder the project's files match, but for `docs`; `None`: none yet.
+    /// The folder the project's files match, but for `docs` and `manifest`; `None`: none yet.
     pub folder: Option<PathBuf>,
+    /// The extension of that folder's document files (`ron`, `json`).
+    pub extension: &'static str,
     /// Ids of documents added, edited or removed since.
     pub docs: HashSet<String>,
+    /// Whether anything else changed since: the document list, schema, dictionary or
+    /// settings (what the folder's manifest holds).
+    pub manifest: bool,
     /// The project holds only some documents of its folder: it may be saved only there, and
     /// only its documents are written.
     pub partial: bool,
@@ -45,6 +50,19 @@ impl PartialEq for Changes {
     fn eq(&self, _: &Self) -> bool {
         true
     }
+}
+
+/// A count as messages show it: `1204` as `1,204`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The current time as RFC 3339 in UTC, to the second.
@@ -168,18 +186,45 @@ impl Project {
         &self.changes
     }
 
-    /// Records that `folder` now holds the project as it is.
-    pub fn set_saved_in(&mut self, folder: PathBuf) {
+    /// Records that `folder`, whose document files end in `extension`, now holds the project
+    /// as it is.
+    pub fn set_saved_in(&mut self, folder: PathBuf, extension: &'static str) {
         self.changes = Changes {
             folder: Some(folder),
+            extension,
             docs: HashSet::new(),
+            manifest: false,
             partial: self.changes.partial,
         };
     }
 
-    /// Marks the project as some documents of its folder (see [`Changes::partial`]).
-    pub fn set_partial(&mut self) {
-        self.changes.partial = true;
+    /// Marks the project as some documents of its folder, or (`false`) all of them (see
+    /// [`Changes::partial`]).
+    pub fn set_partial(&mut self, partial: bool) {
+        self.changes.partial = partial;
+    }
+
+    /// Whether the project holds only some documents of its folder: it then refuses edits
+    /// beyond one document's (see [`crate::model::EditError::Partial`]).
+    pub fn is_partial(&self) -> bool {
+        self.changes.partial
+    }
+
+    /// Appends documents read from the project's folder after it opened (see
+    /// `formats::folder::open`). Not an edit: nothing to undo, nothing to save. Documents
+    /// whose id the project already has are refused and given back.
+    pub fn append_loaded(&mut self, documents: Vec<Document>) -> Vec<Document> {
+        let mut refused = Vec::new();
+        for mut doc in documents {
+            if self.positions.contains_key(&doc.id) {
+                refused.push(doc);
+                continue;
+            }
+            doc.normalize_order();
+            self.positions.insert(doc.id.clone(), self.documents.len());
+            self.documents.push(doc);
+        }
+        refused
     }
 
     /// Stamps the project as modified now; called when it is saved.

@@ -824,3 +824,56 @@ fn a_repeated_id_in_a_file_keeps_its_first_place() {
             .any(|q| q.message.contains("used twice"))
     );
 }
+
+#[test]
+fn a_partial_project_takes_edits_inside_documents_only_and_loads_the_rest_without_edits() {
+    let mut p = project();
+    assert!(p.changes().manifest, "the document list changed");
+    p.set_saved_in("p.tagdesk".into(), "ron");
+    assert!(!p.changes().manifest);
+    p.apply(add(entity(1, 0, 2, "GPE"))).unwrap();
+    assert!(!p.changes().manifest, "an edit inside a document");
+    p.set_partial(true);
+    let refused = [
+        Edit::RemoveDocument { index: 0 },
+        Edit::AddEntityLabel {
+            label: EntityLabel::plain("Person"),
+        },
+        Edit::SetLearning { enabled: false },
+        Edit::Batch(vec![
+            Edit::SetDone {
+                doc: DOC.into(),
+                done: true,
+            },
+            Edit::SetDictionary {
+                patterns: Vec::new(),
+            },
+        ]),
+    ];
+    let before = p.clone();
+    for edit in refused {
+        assert_eq!(p.apply(edit), Err(EditError::Partial));
+    }
+    assert_eq!(p, before);
+    p.apply(Edit::SetDone {
+        doc: DOC.into(),
+        done: true,
+    })
+    .unwrap();
+    // The folder's other documents arrive; one repeating an id is given back.
+    let later = Document::new(
+        "d2".into(),
+        "busan.txt".into(),
+        None,
+        "부산 — Busan.".into(),
+    );
+    let again = Document::new(DOC.into(), "again.txt".into(), None, "again".into());
+    let refused = p.append_loaded(vec![later, again]);
+    assert_eq!(refused.len(), 1);
+    assert_eq!(refused[0].name(), "again.txt");
+    assert_eq!(p.position("d2"), Some(1));
+    assert!(!p.changes().docs.contains("d2"), "loading is no change");
+    p.set_partial(false);
+    p.apply(Edit::SetLearning { enabled: false }).unwrap();
+    assert!(p.changes().manifest);
+}

@@ -78,7 +78,7 @@ pub struct DocumentFilter {
 
 #[derive(Debug)]
 struct Found {
-    key: (u64, String, DocShow),
+    key: (u64, usize, String, DocShow),
     rows: Vec<usize>,
     done: usize,
 }
@@ -86,14 +86,20 @@ struct Found {
 impl DocumentFilter {
     /// Indices of the documents shown, and how many of the project's are done.
     fn rows(&mut self, project: &Project, revision: u64) -> (&[usize], usize) {
-        let key = (revision, self.text.to_lowercase(), self.show);
+        // Documents a loading project appends change no revision, but do change the rows.
+        let key = (
+            revision,
+            project.documents().len(),
+            self.text.to_lowercase(),
+            self.show,
+        );
         if self.found.as_ref().is_none_or(|f| f.key != key) {
             let docs = project.documents();
             let rows = (0..docs.len())
                 .filter(|&i| {
                     let doc = &docs[i];
                     self.show.shows(doc)
-                        && (key.1.is_empty() || doc.name().to_lowercase().contains(&key.1))
+                        && (key.2.is_empty() || doc.name().to_lowercase().contains(&key.2))
                 })
                 .collect();
             let done = docs.iter().filter(|d| d.is_done()).count();

@@ -36,7 +36,7 @@ use super::events::{self, TriggerHit};
 use super::lexicon::intern;
 use super::tokens::TokenKind;
 use super::{Analysis, Engine, Proposals, ProposedEntity, dictionary};
-use crate::model::{Document, Project, Span, Status};
+use crate::model::{Document, Project, Span, Status, thousands};
 use combine::{Chosen, Gate, HeldOut, ModelSpan, RuleSpan};
 use features::Features;
 use tagger::{Classifier, Tagger, Trainer};
@@ -211,19 +211,6 @@ impl std::fmt::Display for ModelStats {
         }
         Ok(())
     }
-}
-
-/// `1204` as `1,204`.
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 impl ModelStats {
