@@ -148,6 +148,10 @@ impl TagdeskApp {
                 action = Some(Action::NextDocument);
             }
             ui.strong(doc.name());
+            let count = match self.loading_progress() {
+                Some((_, total)) => crate::model::thousands(total),
+                None => count.to_string(),
+            };
             ui.weak(format!("{} of {count}", self.current + 1));
             if ui
                 .selectable_label(done, if done { "Done ✔" } else { "Mark done" })
@@ -347,9 +351,9 @@ impl TagdeskApp {
                 if let Some((read, total)) = self.loading_progress() {
                     ui.add(
                         egui::ProgressBar::new(read as f32 / total as f32)
-                            .desired_width(200.0)
+                            .desired_width(240.0)
                             .text(format!(
-                                "loading documents {}/{}",
+                                "loading {} / {}",
                                 crate::model::thousands(read),
                                 crate::model::thousands(total)
                             )),
