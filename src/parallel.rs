@@ -13,11 +13,11 @@ pub fn threads(wanted: Option<NonZeroUsize>) -> usize {
 
 /// `f` applied to every item on up to `threads` scoped threads, results in `items` order.
 /// Items are handed out one at a time, so a few long ones do not leave threads idle.
-pub fn map_ordered<T, R, F>(items: &[T], threads: usize, f: F) -> Vec<R>
+pub fn map_ordered<'a, T, R, F>(items: &'a [T], threads: usize, f: F) -> Vec<R>
 where
     T: Sync,
     R: Send,
-    F: Fn(&T) -> R + Sync,
+    F: Fn(&'a T) -> R + Sync,
 {
     let threads = threads.clamp(1, items.len().max(1));
     if threads == 1 {

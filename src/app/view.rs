@@ -666,12 +666,11 @@ fn write_export(
     folder: &std::path::Path,
 ) -> anyhow::Result<String> {
     let report = preflight::check(project, options);
-    let documents = report.apply(project, options);
-    let files = export::export(project, &documents, options)?;
-    let written = export::write_files(&files, export::Destination::Folder(folder))?;
+    let exported = export::export_project(project, &report, options)?;
+    let written = export::write_files(&exported.files, export::Destination::Folder(folder))?;
     Ok(format!(
         "Exported {} document(s) as {} into {} ({} file(s); {} pre-flight finding(s) fixed or reported)",
-        documents.len(),
+        exported.documents,
         options.format.name(),
         folder.display(),
         written.len(),

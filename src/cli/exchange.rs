@@ -222,22 +222,21 @@ pub fn export(args: &ExportArgs, out: &mut dyn Write) -> Result<()> {
             report.finding_count()
         );
     }
-    let documents = report.apply(&project, &options);
-    let files = export::export(&project, &documents, &options)?;
+    let exported = export::export_project(&project, &report, &options)?;
     let destination = if options.format.is_single_file() {
         Destination::File(&args.out)
     } else {
         Destination::Folder(&args.out)
     };
-    export::write_files(&files, destination)?;
-    let entities: usize = documents.iter().map(|d| d.entities.len()).sum();
-    let events: usize = documents.iter().map(|d| d.events.len()).sum();
+    export::write_files(&exported.files, destination)?;
     writeln!(
         out,
-        "wrote {} ({}): {} document(s), {entities} entities, {events} events",
+        "wrote {} ({}): {} document(s), {} entities, {} events",
         args.out.display(),
         options.format.name(),
-        documents.len()
+        exported.documents,
+        exported.entities,
+        exported.events
     )?;
     Ok(())
 }

@@ -144,19 +144,36 @@ impl PreflightReport {
         project: &'a Project,
         options: &ExportOptions,
     ) -> Vec<ExportDocument<'a>> {
-        project
-            .documents()
+        let threads = crate::parallel::threads(None);
+        apply_documents(
+            project.documents(),
+            &self.findings_by_document(),
+            options,
+            threads,
+        )
+    }
+
+    /// Each reported document's findings, by document id.
+    pub fn findings_by_document(&self) -> HashMap<&str, &[Finding]> {
+        self.documents
             .iter()
-            .map(|doc| {
-                let findings = self
-                    .documents
-                    .iter()
-                    .find(|d| d.document_id == doc.id())
-                    .map_or(&[][..], |d| &d.findings);
-                apply_document(doc, findings, options)
-            })
+            .map(|d| (d.document_id.as_str(), &d.findings[..]))
             .collect()
     }
+}
+
+/// `documents` as `options` exports them, with the applied fixes among `findings` (see
+/// [`PreflightReport::findings_by_document`]), on `threads` threads.
+pub fn apply_documents<'a>(
+    documents: &'a [Document],
+    findings: &HashMap<&str, &[Finding]>,
+    options: &ExportOptions,
+    threads: usize,
+) -> Vec<ExportDocument<'a>> {
+    crate::parallel::map_ordered(documents, threads, |doc| {
+        let findings = findings.get(doc.id()).copied().unwrap_or_default();
+        apply_document(doc, findings, options)
+    })
 }
 
 impl DocumentReport {
@@ -250,18 +267,18 @@ pub fn is_selected(status: Status, options: &ExportOptions) -> bool {
 
 /// Checks what exporting `project` with `options` would change or leave out.
 pub fn check(project: &Project, options: &ExportOptions) -> PreflightReport {
-    let documents = project
-        .documents()
-        .iter()
-        .filter_map(|doc| {
-            let findings = check_document(project.schema(), doc, options);
-            (!findings.is_empty()).then(|| DocumentReport {
-                document_id: doc.id().to_owned(),
-                document_name: doc.name().to_owned(),
-                findings,
-            })
+    let threads = crate::parallel::threads(None);
+    let documents = crate::parallel::map_ordered(project.documents(), threads, |doc| {
+        let findings = check_document(project.schema(), doc, options);
+        (!findings.is_empty()).then(|| DocumentReport {
+            document_id: doc.id().to_owned(),
+            document_name: doc.name().to_owned(),
+            findings,
         })
-        .collect();
+    })
+    .into_iter()
+    .flatten()
+    .collect();
     PreflightReport {
         format: options.format,
         documents,

@@ -253,6 +253,95 @@ pub fn export(
     }
 }
 
+/// Documents per block of an export that goes a block at a time.
+const BLOCK: usize = 1_000;
+
+/// What [`export_project`] wrote.
+#[derive(Debug)]
+pub struct Exported {
+    pub files: Vec<OutputFile>,
+    pub documents: usize,
+    pub entities: usize,
+    pub events: usize,
+}
+
+impl ExportFormat {
+    /// Whether exporting some documents and then the next ones gives the export of them all
+    /// (one file, each document's lines on their own).
+    fn concatenates(self) -> bool {
+        matches!(self, Self::Conll(_) | Self::Spacy | Self::Doccano)
+    }
+}
+
+/// Steps 2 and 3 for the whole project: its documents with the fixes of `report`, written.
+/// A format that concatenates goes a block of documents at a time, on every core, so memory
+/// holds a few blocks' export documents rather than a copy of the project's annotations;
+/// the files are the same, byte for byte, as one pass.
+pub fn export_project(
+    project: &Project,
+    report: &crate::formats::preflight::PreflightReport,
+    options: &ExportOptions,
+) -> Result<Exported, ExportError> {
+    let findings = report.findings_by_document();
+    let threads = crate::parallel::threads(None);
+    let counted = |documents: &[ExportDocument]| {
+        (
+            documents.len(),
+            documents.iter().map(|d| d.entities.len()).sum::<usize>(),
+            documents.iter().map(|d| d.events.len()).sum::<usize>(),
+        )
+    };
+    if !options.format.concatenates() {
+        let documents = crate::formats::preflight::apply_documents(
+            project.documents(),
+            &findings,
+            options,
+            threads,
+        );
+        let (documents_count, entities, events) = counted(&documents);
+        return Ok(Exported {
+            files: export(project, &documents, options)?,
+            documents: documents_count,
+            entities,
+            events,
+        });
+    }
+    let blocks: Vec<&[Document]> = project.documents().chunks(BLOCK).collect();
+    let mut exported = Exported {
+        files: Vec::new(),
+        documents: 0,
+        entities: 0,
+        events: 0,
+    };
+    // A few blocks at a time, each appended as soon as it is written and then freed, so the
+    // export is held about once.
+    for group in blocks.chunks(threads * 2) {
+        let parts = crate::parallel::map_ordered(group, threads, |block| {
+            let documents =
+                crate::formats::preflight::apply_documents(block, &findings, options, 1);
+            let files = export(project, &documents, options)?;
+            Ok::<_, ExportError>((files, counted(&documents)))
+        });
+        for part in parts {
+            let (files, (documents, entities, events)) = part?;
+            exported.documents += documents;
+            exported.entities += entities;
+            exported.events += events;
+            for file in files {
+                match exported.files.iter_mut().find(|f| f.path == file.path) {
+                    Some(whole) => whole.bytes.extend_from_slice(&file.bytes),
+                    None => exported.files.push(file),
+                }
+            }
+        }
+    }
+    if exported.files.is_empty() {
+        // No documents: the format's empty file.
+        exported.files = export(project, &[], options)?;
+    }
+    Ok(exported)
+}
+
 /// `span` in `unit`s of the document's text.
 fn offsets(doc: &Document, span: Span, unit: OffsetUnit) -> Result<(usize, usize), ExportError> {
     let index: &TextIndex = doc.index();
@@ -330,7 +419,71 @@ fn jsonl<T: serde::Serialize>(lines: &[T]) -> Result<Vec<u8>, ExportError> {
 
 #[cfg(test)]
 mod tests {
-    use super::ExportFormat;
+    use super::*;
+    use crate::model::{Edit, EntityId, Origin, Schema, Status};
+
+    /// Documents past several blocks, with Hangul, an em dash, an entity to trim (the
+    /// pre-flight's fix) and a suggestion.
+    fn project(n: usize) -> Project {
+        let mut project = Project::new("p".into(), "ana".into(), Schema::news());
+        let mut edits = Vec::new();
+        for i in 0..n {
+            let text = format!("서울 — Park Ji-won met Laura Hill in London ({i}).");
+            let doc = Document::new(format!("d{i}"), format!("d{i}.txt"), None, text)
+                .with_annotations(
+                    vec![
+                        Entity {
+                            id: EntityId(1),
+                            span: Span { start: 0, end: 3 }, // "서울 ": trimmed
+                            label: "GPE".into(),
+                            origin: Origin::Manual,
+                            status: Status::Accepted,
+                        },
+                        Entity {
+                            id: EntityId(2),
+                            span: Span { start: 5, end: 16 },
+                            label: "PER".into(),
+                            origin: Origin::Manual,
+                            status: if i % 3 == 0 {
+                                Status::Suggested
+                            } else {
+                                Status::Accepted
+                            },
+                        },
+                    ],
+                    Vec::new(),
+                    Vec::new(),
+                );
+            edits.push(Edit::AddDocument {
+                index: i,
+                document: Box::new(doc),
+            });
+        }
+        project.apply(Edit::Batch(edits)).unwrap();
+        project
+    }
+
+    #[test]
+    fn a_project_exported_block_by_block_is_the_same_as_in_one_pass() {
+        let project = project(2 * BLOCK + 345);
+        for format in ExportFormat::ALL {
+            for include_suggestions in [false, true] {
+                let options = ExportOptions {
+                    include_suggestions,
+                    ..ExportOptions::new(format)
+                };
+                let report = crate::formats::preflight::check(&project, &options);
+                assert!(report.finding_count() > 0, "{format:?}: the trims");
+                let documents = report.apply(&project, &options);
+                let one_pass = export(&project, &documents, &options).unwrap();
+                let blocks = export_project(&project, &report, &options).unwrap();
+                assert_eq!(blocks.files, one_pass, "{format:?}");
+                assert_eq!(blocks.documents, project.documents().len());
+                let entities: usize = documents.iter().map(|d| d.entities.len()).sum();
+                assert_eq!(blocks.entities, entities, "{format:?}");
+            }
+        }
+    }
 
     #[test]
     fn every_format_is_listed_once_with_its_own_name() {
