@@ -257,3 +257,78 @@ fn the_brat_tutorial_imports_with_its_relation_types() {
         );
     }
 }
+
+#[test]
+fn a_large_jsonl_import_streams_and_exports_back_the_same_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    for format in ["spacy", "doccano"] {
+        let lines: String = (0..2_600)
+            .map(|i| {
+                let text = format!("서울 — Park Ji-won met Laura Hill ({i}).");
+                match format {
+                    "spacy" => format!(
+                        "{{\"id\": \"d{i}\", \"text\": \"{text}\", \"entities\": [[0, 2, \"GPE\"], [5, 16, \"PER\"]]}}\n"
+                    ),
+                    _ => format!(
+                        "{{\"id\": \"d{i}\", \"text\": \"{text}\", \"label\": [[0, 2, \"GPE\"], [5, 16, \"PER\"]]}}\n"
+                    ),
+                }
+            })
+            .collect();
+        let input = dir.path().join(format!("{format}.jsonl"));
+        std::fs::write(&input, &lines).unwrap();
+        let project = path(dir.path(), &format!("{format}.tagdesk"));
+        tagdesk(&["new", &project]).unwrap();
+        let out = tagdesk(&[
+            "import",
+            &project,
+            "--format",
+            format,
+            &input.to_string_lossy(),
+        ])
+        .unwrap();
+        assert!(
+            out.contains("added 2600 document(s) with 5200 entities"),
+            "{out}"
+        );
+        let docs = project_file::load(Path::new(&project)).unwrap();
+        assert_eq!(docs.documents()[2_599].id(), "d2599");
+        let exported = path(dir.path(), &format!("{format}-out.jsonl"));
+        tagdesk(&["export", &project, "--format", format, "--out", &exported]).unwrap();
+        let again = std::fs::read_to_string(&exported).unwrap();
+        assert_eq!(again.lines().count(), 2_600);
+        // The same documents and spans come back (ids aside: exports do not write them).
+        for (line, back) in lines.lines().zip(again.lines()) {
+            let a: serde_json::Value = serde_json::from_str(line).unwrap();
+            let b: serde_json::Value = serde_json::from_str(back).unwrap();
+            assert_eq!(a["text"], b["text"]);
+            let spans = if format == "spacy" {
+                "entities"
+            } else {
+                "label"
+            };
+            assert_eq!(a[spans], b[spans], "{back}");
+        }
+        // A bad line past the first batch names its line and imports nothing.
+        let mut broken: Vec<&str> = lines.lines().collect();
+        broken[2_100] = "{\"text\": 5}";
+        std::fs::write(&input, broken.join("\n")).unwrap();
+        let fresh = path(dir.path(), &format!("{format}-2.tagdesk"));
+        tagdesk(&["new", &fresh]).unwrap();
+        let err = tagdesk(&[
+            "import",
+            &fresh,
+            "--format",
+            format,
+            &input.to_string_lossy(),
+        ])
+        .unwrap_err();
+        assert!(err.contains("line 2101"), "{err}");
+        assert!(
+            project_file::load(Path::new(&fresh))
+                .unwrap()
+                .documents()
+                .is_empty()
+        );
+    }
+}

@@ -478,25 +478,48 @@ struct GoldArgument {
 }
 
 /// The documents of a JSONL corpus, read line by line from `reader` (`path` names it in
-/// errors): memory holds one line at a time, and [`MAX_FILE_BYTES`] bounds each document, not
-/// the corpus. Byte offsets in errors count from the start of the input. The first error
-/// ends the iteration.
-pub fn jsonl_documents<R: BufRead>(path: &Path, reader: R) -> JsonlDocuments<R> {
+/// errors) and parsed a batch at a time on every core, in order: memory holds a batch of
+/// lines, and [`MAX_FILE_BYTES`] bounds each document, not the corpus. Byte offsets in errors
+/// count from the start of the input. The first error ends the iteration.
+pub fn jsonl_documents<R: BufRead>(
+    path: &Path,
+    reader: R,
+) -> impl Iterator<Item = Result<Document, ImportError>> {
     jsonl_documents_limited(path, reader, MAX_FILE_BYTES)
 }
 
-fn jsonl_documents_limited<R: BufRead>(path: &Path, reader: R, limit: u64) -> JsonlDocuments<R> {
-    JsonlDocuments {
+fn jsonl_documents_limited<R: BufRead>(
+    path: &Path,
+    reader: R,
+    limit: u64,
+) -> impl Iterator<Item = Result<Document, ImportError>> {
+    let owned = path.to_path_buf();
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let source_name = path
+        .file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    parse_lines(
+        jsonl_lines_limited(path, reader, limit),
+        move |line_no, line| jsonl_document(&owned, &stem, &source_name, line_no, line),
+    )
+}
+
+/// The non-blank lines of a JSONL input with their numbers (from 1), read one at a time:
+/// a byte-order mark and `\r\n` endings are dropped; a line over [`MAX_FILE_BYTES`], a NUL
+/// byte or bad UTF-8 is an error (byte offsets from the start of the input), and so is an
+/// input without a line. The first error ends the iteration.
+pub fn jsonl_lines<R: BufRead>(path: &Path, reader: R) -> JsonlLines<R> {
+    jsonl_lines_limited(path, reader, MAX_FILE_BYTES)
+}
+
+fn jsonl_lines_limited<R: BufRead>(path: &Path, reader: R, limit: u64) -> JsonlLines<R> {
+    JsonlLines {
         limit,
         path: path.to_path_buf(),
-        stem: path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-        source_name: path
-            .file_name()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default(),
         reader,
         line: Vec::new(),
         line_no: 0,
@@ -506,13 +529,11 @@ fn jsonl_documents_limited<R: BufRead>(path: &Path, reader: R, limit: u64) -> Js
     }
 }
 
-/// See [`jsonl_documents`].
-pub struct JsonlDocuments<R> {
+/// See [`jsonl_lines`].
+pub struct JsonlLines<R> {
     /// The most bytes of one line.
     limit: u64,
     path: PathBuf,
-    stem: String,
-    source_name: String,
     reader: R,
     line: Vec<u8>,
     line_no: usize,
@@ -522,11 +543,11 @@ pub struct JsonlDocuments<R> {
     ended: bool,
 }
 
-impl<R: BufRead> Iterator for JsonlDocuments<R> {
-    type Item = Result<Document, ImportError>;
+impl<R: BufRead> Iterator for JsonlLines<R> {
+    type Item = Result<(usize, String), ImportError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let item = self.next_document();
+        let item = self.next_line();
         if !matches!(item, Some(Ok(_))) {
             self.ended = true;
         }
@@ -534,8 +555,8 @@ impl<R: BufRead> Iterator for JsonlDocuments<R> {
     }
 }
 
-impl<R: BufRead> JsonlDocuments<R> {
-    fn next_document(&mut self) -> Option<Result<Document, ImportError>> {
+impl<R: BufRead> JsonlLines<R> {
+    fn next_line(&mut self) -> Option<Result<(usize, String), ImportError>> {
         if self.ended {
             return None;
         }
@@ -592,15 +613,69 @@ impl<R: BufRead> JsonlDocuments<R> {
                 continue;
             }
             self.seen = true;
-            return Some(jsonl_document(
-                &self.path,
-                &self.stem,
-                &self.source_name,
-                self.line_no,
-                line,
-            ));
+            return Some(Ok((self.line_no, line.to_owned())));
         }
     }
+}
+
+/// Lines per batch of [`parse_lines`], and the most bytes of one.
+const LINE_BATCH: usize = 1_024;
+const LINE_BATCH_BYTES: usize = 8 << 20;
+
+/// `parse(line_no, line)` of every line of `lines`, a batch at a time on every core, in
+/// order; the first error (reading or parsing) ends the iteration, as parsing one line after
+/// another would.
+pub fn parse_lines<R, T, E, F>(
+    mut lines: JsonlLines<R>,
+    parse: F,
+) -> impl Iterator<Item = Result<T, E>>
+where
+    R: BufRead,
+    T: Send,
+    E: From<ImportError> + Send,
+    F: Fn(usize, &str) -> Result<T, E> + Sync,
+{
+    let threads = crate::parallel::threads(None);
+    let mut ready: std::vec::IntoIter<Result<T, E>> = Vec::new().into_iter();
+    let mut ended = false;
+    std::iter::from_fn(move || {
+        loop {
+            if let Some(item) = ready.next() {
+                if item.is_err() {
+                    ended = true;
+                    ready = Vec::new().into_iter();
+                }
+                return Some(item);
+            }
+            if ended {
+                return None;
+            }
+            let mut batch = Vec::new();
+            let mut bytes = 0;
+            let mut failed = None;
+            while batch.len() < LINE_BATCH && bytes < LINE_BATCH_BYTES {
+                match lines.next() {
+                    Some(Ok(line)) => {
+                        bytes += line.1.len();
+                        batch.push(line);
+                    }
+                    Some(Err(e)) => {
+                        failed = Some(e);
+                        break;
+                    }
+                    None => break,
+                }
+            }
+            ended = failed.is_some() || batch.len() < LINE_BATCH && bytes < LINE_BATCH_BYTES;
+            let mut parsed =
+                crate::parallel::map_ordered(&batch, threads, |(no, line)| parse(*no, line));
+            parsed.extend(failed.map(|e| Err(e.into())));
+            if parsed.is_empty() {
+                return None;
+            }
+            ready = parsed.into_iter();
+        }
+    })
 }
 
 /// The document of one JSONL line (`line_no` counts from 1).
@@ -920,6 +995,43 @@ mod tests {
 
     fn read(input: &str, limit: u64) -> Vec<Result<Document, ImportError>> {
         jsonl_documents_limited(Path::new("c.jsonl"), input.as_bytes(), limit).collect()
+    }
+
+    #[test]
+    fn lines_parse_a_batch_at_a_time_in_order_and_the_first_error_ends_them() {
+        let n = 3 * LINE_BATCH + 17;
+        let input: String = (1..=n)
+            .map(|i| format!("{{\"id\": \"서울-{i}\", \"text\": \"— {i}\"}}\r\n"))
+            .collect();
+        let docs: Vec<Document> = read(&input, MAX_FILE_BYTES)
+            .into_iter()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(docs.len(), n);
+        assert!(
+            docs.iter()
+                .enumerate()
+                .all(|(i, d)| d.id() == format!("서울-{}", i + 1))
+        );
+        // A bad line in the second batch: the lines before it, then its error, then nothing.
+        let bad = LINE_BATCH + 5;
+        let input: String = (1..=n)
+            .map(|i| {
+                if i == bad {
+                    "{\"text\": 7}\n".to_owned()
+                } else {
+                    format!("{{\"text\": \"t{i}\"}}\n")
+                }
+            })
+            .collect();
+        let read = read(&input, MAX_FILE_BYTES);
+        assert_eq!(read.len(), bad);
+        assert!(read[..bad - 1].iter().all(Result::is_ok));
+        assert!(
+            matches!(read[bad - 1], Err(ImportError::Jsonl { line, .. }) if line == bad),
+            "{:?}",
+            read[bad - 1]
+        );
     }
 
     #[test]

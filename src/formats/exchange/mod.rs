@@ -21,9 +21,7 @@ use std::path::{Path, PathBuf};
 
 pub use brat::{parse_annotation_conf, parse_brat};
 pub use conll::parse_conll;
-pub use doccano::parse_doccano;
 pub use label_studio::parse_label_studio;
-pub use spacy::parse_spacy;
 
 use crate::formats::export::OffsetUnit;
 use crate::formats::import::{self, ImportError, MAX_FILE_BYTES};
@@ -210,6 +208,25 @@ pub fn import(
                 imported.documents.extend(documents);
             }
         }
+        ExchangeFormat::Spacy | ExchangeFormat::Doccano => {
+            // JSONL: streamed and parsed on every core, the size limit bounding each line.
+            let parse_line: ParseLine = match format {
+                ExchangeFormat::Spacy => spacy::parse_line,
+                _ => doccano::parse_line,
+            };
+            for path in paths {
+                let file = std::fs::File::open(path).map_err(|source| ExchangeError::Io {
+                    path: path.clone(),
+                    source,
+                })?;
+                let lines = import::jsonl_lines(path, std::io::BufReader::new(file));
+                for doc in import::parse_lines(lines, |line_no, line| {
+                    parse_line(path, line_no, line, options)
+                }) {
+                    imported.documents.push(doc?);
+                }
+            }
+        }
         _ => {
             for path in paths {
                 let content = read_text(path)?;
@@ -229,10 +246,10 @@ pub fn parse_str(
     options: &ImportOptions,
 ) -> Result<Imported, ExchangeError> {
     match format {
-        ExchangeFormat::Doccano => parse_doccano(path, content, options),
+        ExchangeFormat::Doccano => parse_jsonl(path, content, options, doccano::parse_line),
         ExchangeFormat::Conll => parse_conll(path, content, options),
         ExchangeFormat::LabelStudio => parse_label_studio(path, content, options),
-        ExchangeFormat::Spacy => parse_spacy(path, content, options),
+        ExchangeFormat::Spacy => parse_jsonl(path, content, options, spacy::parse_line),
         ExchangeFormat::Brat | ExchangeFormat::Gold => Err(ExchangeError::Input {
             path: path.to_path_buf(),
             message: "this format is read from files, not from one text".to_owned(),
@@ -262,6 +279,25 @@ fn read_text(path: &Path) -> Result<String, ExchangeError> {
         byte_offset: e.utf8_error().valid_up_to(),
     })
 }
+
+/// The documents of a JSONL file's `content`, one a line, each parsed by `parse_line`.
+fn parse_jsonl(
+    path: &Path,
+    content: &str,
+    options: &ImportOptions,
+    parse_line: ParseLine,
+) -> Result<Imported, ExchangeError> {
+    let documents = jsonl_lines(content)
+        .map(|(line_no, line)| parse_line(path, line_no, line, options))
+        .collect::<Result<_, _>>()?;
+    Ok(Imported {
+        documents,
+        ..Imported::default()
+    })
+}
+
+/// One line of a JSONL format (spaCy, doccano) as a document.
+type ParseLine = fn(&Path, usize, &str, &ImportOptions) -> Result<Document, ExchangeError>;
 
 /// A span from a file's offsets in `unit`, checked against the text.
 fn span_from(
@@ -387,6 +423,12 @@ fn jsonl_lines(content: &str) -> impl Iterator<Item = (usize, &str)> {
         .enumerate()
         .map(|(i, line)| (i + 1, line.strip_suffix('\r').unwrap_or(line)))
         .filter(|(_, line)| !line.trim().is_empty())
+}
+
+/// The id of the document on line `line_no` of JSONL file `path`: its own, or the file's
+/// stem and the line number.
+fn line_id(id: Option<&serde_json::Value>, path: &Path, line_no: usize) -> String {
+    json_id(id).unwrap_or_else(|| format!("{}-{line_no}", file_stem(path)))
 }
 
 /// A document read from a JSON-based file (doccano, spaCy, Label Studio): named by its id.
