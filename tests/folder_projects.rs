@@ -345,3 +345,48 @@ fn a_kill_at_any_moment_of_a_folder_save_leaves_the_old_or_the_new_project() {
     );
     assert!(old > 0 && new > 0);
 }
+
+#[test]
+fn a_folder_project_can_keep_its_documents_as_json_and_converts_both_ways() {
+    let dir = tempfile::tempdir().unwrap();
+    tagdesk(dir.path(), &["new", "j.tagdesk", "--documents", "json"]);
+    tagdesk(dir.path(), &["add", "j.tagdesk", &samples()]);
+    tagdesk(dir.path(), &["annotate", "j.tagdesk"]);
+    let docs: Vec<String> = std::fs::read_dir(dir.path().join("j.tagdesk/docs"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!docs.is_empty());
+    assert!(docs.iter().all(|d| d.ends_with(".json")), "{docs:?}");
+    let manifest = std::fs::read_to_string(dir.path().join("j.tagdesk/manifest.ron")).unwrap();
+    assert!(manifest.contains("documents_format: Json"), "{manifest}");
+    let json = project::load(&dir.path().join("j.tagdesk")).unwrap();
+    // Later saves keep the folder's format.
+    tagdesk(dir.path(), &["annotate", "j.tagdesk"]);
+    assert!(
+        !dir.path()
+            .join("j.tagdesk/docs")
+            .read_dir()
+            .unwrap()
+            .any(|e| { e.unwrap().file_name().to_string_lossy().ends_with(".ron") })
+    );
+    tagdesk(
+        dir.path(),
+        &["convert", "j.tagdesk", "r.tagdesk", "--documents", "ron"],
+    );
+    tagdesk(
+        dir.path(),
+        &["convert", "r.tagdesk", "j2.tagdesk", "--documents", "json"],
+    );
+    let ron = project::load(&dir.path().join("r.tagdesk")).unwrap();
+    let again = project::load(&dir.path().join("j2.tagdesk")).unwrap();
+    assert_eq!(ron.documents(), json.documents());
+    assert_eq!(again.documents(), json.documents());
+    let refused = Command::new(env!("CARGO_BIN_EXE_tagdesk"))
+        .current_dir(dir.path())
+        .args(["new", "x.tagdesk.ron", "--documents", "json"])
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("folder project"));
+}

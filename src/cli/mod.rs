@@ -40,6 +40,9 @@ pub enum Command {
         /// Annotator name recorded in the project (default: $USER)
         #[arg(long)]
         annotator: Option<String>,
+        /// A folder project's document files: ron (default) or json (faster to read and write)
+        #[arg(long, value_enum)]
+        documents: Option<project::DocumentsArg>,
     },
     /// Import articles (.txt, .md, .html, .jsonl, or folders of them) into a project
     Add {
@@ -68,6 +71,9 @@ pub enum Command {
         project: PathBuf,
         /// The file to write, in the format of its extension
         out: PathBuf,
+        /// Writing a folder project: its document files as ron (default) or json
+        #[arg(long, value_enum)]
+        documents: Option<project::DocumentsArg>,
     },
     /// Measure the document view's frame times while scrolling long documents (headless)
     #[cfg(feature = "gui")]
@@ -227,7 +233,8 @@ pub fn run(command: Command, out: &mut dyn Write) -> Result<()> {
             project,
             schema,
             annotator,
-        } => project::new(&project, schema.as_deref(), annotator, out),
+            documents,
+        } => project::new(&project, schema.as_deref(), annotator, documents, out),
         Command::Add {
             project,
             paths,
@@ -238,7 +245,8 @@ pub fn run(command: Command, out: &mut dyn Write) -> Result<()> {
         Command::Convert {
             project: path,
             out: out_path,
-        } => project::convert(&path, &out_path, out),
+            documents,
+        } => project::convert(&path, &out_path, documents, out),
         #[cfg(feature = "gui")]
         Command::BenchView {
             frames,

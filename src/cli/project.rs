@@ -10,10 +10,33 @@ use crate::formats::folder::{self, DocSummary};
 use crate::formats::{import, project as project_file};
 use crate::model::{Project, Schema, Severity};
 
+/// `--documents`: how a folder project writes its document files.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum DocumentsArg {
+    /// docs/ID.ron
+    Ron,
+    /// docs/ID.json
+    Json,
+}
+
+/// Saves a new project to `path`, a folder's documents as `documents` asks.
+fn save_new(project: &mut Project, path: &Path, documents: Option<DocumentsArg>) -> Result<()> {
+    let format = match documents {
+        None => return Ok(project_file::save(project, path)?),
+        Some(_) if !folder::is_folder(path) => {
+            bail!("--documents applies to a folder project (a name ending in .tagdesk)")
+        }
+        Some(DocumentsArg::Ron) => folder::DocFormat::Ron,
+        Some(DocumentsArg::Json) => folder::DocFormat::Json,
+    };
+    Ok(folder::save_new(project, path, format)?)
+}
+
 pub fn new(
     path: &Path,
     schema: Option<&Path>,
     annotator: Option<String>,
+    documents: Option<DocumentsArg>,
     out: &mut dyn Write,
 ) -> Result<()> {
     if !crate::formats::folder::is_folder(path) {
@@ -33,7 +56,7 @@ pub fn new(
         .or_else(|| std::env::var("USER").ok())
         .unwrap_or_default();
     let mut project = Project::new(project_name(path), annotator, schema);
-    project_file::save(&mut project, path)?;
+    save_new(&mut project, path, documents)?;
     writeln!(
         out,
         "created {} (schema {:?})",
@@ -240,7 +263,12 @@ fn write_table(
 }
 
 /// Writes the project in the format of `out_path`'s extension (RON <-> JSON).
-pub fn convert(path: &Path, out_path: &Path, out: &mut dyn Write) -> Result<()> {
+pub fn convert(
+    path: &Path,
+    out_path: &Path,
+    documents: Option<DocumentsArg>,
+    out: &mut dyn Write,
+) -> Result<()> {
     let mut project = project_file::load(path)?;
     if out_path.exists() {
         bail!(
@@ -248,7 +276,7 @@ pub fn convert(path: &Path, out_path: &Path, out: &mut dyn Write) -> Result<()> 
             out_path.display()
         );
     }
-    project_file::save(&mut project, out_path)?;
+    save_new(&mut project, out_path, documents)?;
     writeln!(out, "wrote {}", out_path.display())?;
     Ok(())
 }

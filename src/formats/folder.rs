@@ -67,9 +67,12 @@ struct Manifest {
     documents: Vec<String>,
 }
 
+/// How a folder project writes its document files.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-enum DocFormat {
+pub enum DocFormat {
+    /// `docs/ID.ron`, the default.
     Ron,
+    /// `docs/ID.json`: about four times faster to read and three times to write.
     Json,
 }
 
@@ -302,7 +305,17 @@ fn parse<T: serde::de::DeserializeOwned>(
 /// from, else only those changed since; the manifest if its content changed. Atomic as a
 /// whole (see the module's comment).
 pub fn save(project: &mut Project, folder: &Path) -> Result<(), ProjectFileError> {
-    let format = commit(project, folder)?;
+    save_new(project, folder, DocFormat::Ron)
+}
+
+/// [`save`], writing the documents in `format` if the folder holds no project yet (else in
+/// the format its manifest says).
+pub fn save_new(
+    project: &mut Project,
+    folder: &Path,
+    format: DocFormat,
+) -> Result<(), ProjectFileError> {
+    let format = commit(project, folder, format)?;
     finish_commit(folder).map_err(io_error(folder))?;
     // Stamped as loading will stamp it, so the edit journal recognises the saved project.
     project.set_modified(modified(folder).unwrap_or_else(now_rfc3339));
@@ -319,7 +332,11 @@ fn modified(folder: &Path) -> Option<String> {
 
 /// The save up to its commit: the new files staged, then `.commit/` in place; the format
 /// the folder's documents are in.
-fn commit(project: &Project, folder: &Path) -> Result<DocFormat, ProjectFileError> {
+fn commit(
+    project: &Project,
+    folder: &Path,
+    if_new: DocFormat,
+) -> Result<DocFormat, ProjectFileError> {
     let err = io_error(folder);
     fs::create_dir_all(folder.join(DOCS)).map_err(&err)?;
     let ignore = folder.join(".gitignore");
@@ -355,9 +372,7 @@ fn commit(project: &Project, folder: &Path) -> Result<DocFormat, ProjectFileErro
         // …or the manifest, if its content changed, and every document if the folder is
         // new to the project, and which files to remove.
         let previous = read_manifest(folder);
-        let format = previous
-            .as_ref()
-            .map_or(DocFormat::Ron, |m| m.documents_format);
+        let format = previous.as_ref().map_or(if_new, |m| m.documents_format);
         let manifest = Manifest {
             version: FORMAT_VERSION,
             name: project.name().to_owned(),
@@ -739,7 +754,7 @@ mod tests {
         })
         .unwrap();
         // Killed between the commit and moving its files into place.
-        commit(&p, &folder).unwrap();
+        commit(&p, &folder, DocFormat::Ron).unwrap();
         assert!(folder.join(COMMIT).is_dir());
         let loaded = load(&folder).unwrap();
         assert_eq!(loaded.documents(), p.documents());
