@@ -1561,6 +1561,14 @@ fn a_broken_document_file_is_reported_and_the_rest_of_the_project_stays_workable
     assert!(manifest.contains("\"d700\""));
     let saved = std::fs::read_to_string(folder.join("docs/d1.ron")).unwrap();
     assert!(saved.contains("status: Accepted"), "{saved}");
+    // An export would leave the unread document out: it is refused, and says why.
+    app.run(Action::Export);
+    assert!(!matches!(app.modal(), Some(Modal::Export)));
+    assert!(
+        app.status().unwrap().contains("could not be read"),
+        "{:?}",
+        app.status()
+    );
 }
 
 #[test]

@@ -240,13 +240,16 @@ const LOAD_CHUNK: usize = 1_000;
 pub struct LoadJob {
     chunks: Receiver<Vec<Result<Document, ProjectFileError>>>,
     cancel: Arc<AtomicBool>,
+    /// Documents the project opened with, before the job.
+    pub first: usize,
+    /// Documents the job reads, and has read so far.
     pub total: usize,
     pub done: usize,
     pub started: Instant,
 }
 
 impl LoadJob {
-    pub fn start(rest: Rest, wake: impl Fn() + Send + 'static) -> Self {
+    pub fn start(rest: Rest, first: usize, wake: impl Fn() + Send + 'static) -> Self {
         let (sender, chunks) = channel();
         let cancel = Arc::new(AtomicBool::new(false));
         let stop = cancel.clone();
@@ -263,6 +266,7 @@ impl LoadJob {
         Self {
             chunks,
             cancel,
+            first,
             total,
             done: 0,
             started: Instant::now(),

@@ -46,7 +46,8 @@ impl TagdeskApp {
         }
         self.replace_project(project, Some(path.to_path_buf()), true);
         if self.project.is_partial() {
-            self.loading = Some(LoadJob::start(rest, self.wake()));
+            let first = self.project.documents().len();
+            self.loading = Some(LoadJob::start(rest, first, self.wake()));
         }
         self.report(format!(
             "Opened {} ({} documents)",
@@ -56,29 +57,35 @@ impl TagdeskApp {
         Ok(())
     }
 
-    /// Documents read so far and in all, while a folder project loads.
+    /// Documents read so far (or found unreadable) and in all, while a folder project loads.
     pub fn loading_progress(&self) -> Option<(usize, usize)> {
-        self.loading.as_ref().map(|job| {
-            let first = self.project.documents().len() + job.total - job.done;
-            (self.project.documents().len(), first.max(1))
-        })
+        self.loading
+            .as_ref()
+            .map(|job| (job.first + job.done, job.first + job.total))
     }
 
-    /// Whether `action` must wait for the project to load.
+    /// Whether `action` must wait for the project to load (or cannot run, since some of its
+    /// documents could not be read).
     pub(super) fn waits_for_loading(&self, action: Action) -> bool {
-        self.loading.is_some() && action.needs_whole_project()
+        self.project.is_partial() && action.needs_whole_project()
+    }
+
+    /// Why whole-project actions wait, for the status bar and the greyed-out menu items.
+    pub(super) fn why_waiting(&self) -> String {
+        match self.loading_progress() {
+            Some((read, total)) => format!(
+                "It needs every document: {} of {} are loaded so far.",
+                thousands(read),
+                thousands(total)
+            ),
+            None => "It needs every document, and some could not be read when the project opened: mend or remove their files, then open it again.".to_owned(),
+        }
     }
 
     /// Says in the status bar why `action` waits.
     pub(super) fn report_waiting(&mut self, action: Action) {
-        if let Some((read, total)) = self.loading_progress() {
-            self.report_error(format!(
-                "{} needs every document: {} of {} are loaded so far.",
-                action.name(),
-                thousands(read),
-                thousands(total)
-            ));
-        }
+        let why = self.why_waiting();
+        self.report_error(format!("{}: {why}", action.name()));
     }
 
     /// Appends the documents read since the last frame; once all are in, the project is

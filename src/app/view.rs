@@ -243,10 +243,10 @@ impl TagdeskApp {
                         } && !self.waits_for_loading(action);
                         if ui
                             .add_enabled(enabled, button)
-                            .on_disabled_hover_text(if self.loading.is_some() {
-                                "Waits until every document is loaded"
+                            .on_disabled_hover_text(if self.waits_for_loading(action) {
+                                self.why_waiting()
                             } else {
-                                ""
+                                String::new()
                             })
                             .clicked()
                         {
