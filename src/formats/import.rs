@@ -957,7 +957,7 @@ pub fn plan_addition(
         .iter()
         .map(|d| d.text_hash().to_owned())
         .collect();
-    let mut ids = HashSet::new();
+    let mut ids = crate::model::NewIds::default();
     let mut addition = Addition {
         edit: Edit::Batch(Vec::new()),
         schema_changes,
@@ -973,8 +973,7 @@ pub fn plan_addition(
             addition.skipped.push(doc.name().to_owned());
             continue;
         }
-        let id = project.unique_document_id(doc.id(), &ids);
-        ids.insert(id.clone());
+        let id = ids.claim(project, doc.id());
         addition.added.push(id.clone());
         addition.entities += doc.entities().len();
         addition.events += doc.events().len();

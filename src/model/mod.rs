@@ -18,7 +18,7 @@ pub use dictionary::{
 };
 pub use document::{Document, Problem, Severity, Source, SourceFormat, text_hash};
 pub use edit::{Edit, EditError, History, SchemaItem};
-pub use project::{Changes, Project, now_rfc3339, thousands};
+pub use project::{Changes, NewIds, Project, now_rfc3339, thousands};
 pub use schema::{
     Cardinality, DEFAULT_LABEL_COLOR, EntityLabel, EventType, RelationType, Rgb, Role, Schema,
 };

@@ -877,3 +877,17 @@ fn a_partial_project_takes_edits_inside_documents_only_and_loads_the_rest_withou
     p.apply(Edit::SetLearning { enabled: false }).unwrap();
     assert!(p.changes().manifest);
 }
+
+#[test]
+fn new_ids_are_free_and_many_of_one_name_are_numbered_in_turn() {
+    let p = project(); // holds "d1"
+    let mut ids = NewIds::default();
+    assert_eq!(ids.claim(&p, "서울"), "서울");
+    assert_eq!(ids.claim(&p, "d1"), "d1-2");
+    assert_eq!(ids.claim(&p, "d1-3"), "d1-3");
+    // The next "d1" skips the "d1-3" claimed since.
+    assert_eq!(ids.claim(&p, "d1"), "d1-4");
+    let many: Vec<String> = (0..10_000).map(|_| ids.claim(&p, "서울")).collect();
+    assert_eq!(many[0], "서울-2");
+    assert_eq!(many[9_999], "서울-10001");
+}

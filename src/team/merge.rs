@@ -83,7 +83,7 @@ pub fn merge(
             list.push((p, doc));
         }
     }
-    let mut taken_ids = std::collections::HashSet::new();
+    let mut new_ids = crate::model::NewIds::default();
     for hash in order {
         let docs = &owners[hash];
         let document = if docs.len() == 1 {
@@ -93,8 +93,7 @@ pub fn merge(
             report.shared += 1;
             merge_document(docs, names, &mut report)
         };
-        let id = merged.unique_document_id(document.id(), &taken_ids);
-        taken_ids.insert(id.clone());
+        let id = new_ids.claim(&merged, document.id());
         let index = merged.documents().len();
         merged
             .apply(Edit::AddDocument {
