@@ -2,7 +2,7 @@
 # Figures for README "Projects that grow": a project of N documents built by repeating the
 # sample articles (each copy's text made distinct), then add, annotate, stats and
 # annotate --doc ONE timed with their peak memory.
-# Usage: scripts/scale-figures.sh [N=10000] [FORMAT=ron|json|folder]
+# Usage: scripts/scale-figures.sh [N=10000] [FORMAT=ron|json|folder|folder-json]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-10000}
@@ -31,11 +31,13 @@ run() { # label, command...
     /usr/bin/time -f "$label: %e s, %M KB peak" "$@" >"$label.out" 2>"$label.time" || { cat "$label.out" "$label.time"; exit 1; }
     tail -1 "$label.time"
 }
+new=(new)
 case $format in
     folder) p=p.tagdesk ;;
+    folder-json) p=p.tagdesk; new=(new --documents json) ;;
     *) p=p.tagdesk.$format ;;
 esac
-"$bin" new "$p" >/dev/null
+"$bin" "${new[@]}" "$p" >/dev/null
 run add "$bin" add "$p" corpus
 run annotate "$bin" annotate "$p"
 run stats "$bin" stats "$p"

@@ -273,10 +273,11 @@ fn a_kill_at_any_moment_of_a_folder_save_leaves_the_old_or_the_new_project() {
     std::fs::create_dir(&articles).unwrap();
     let paragraph = "Vice Foreign Minister Park Ji-won (박지원) met Laura Hill in London on Friday — \
                      talks on tariffs of 3.5%\u{a0}and a $1.2 billion fund. ";
-    for i in 0..150 {
+    // Enough documents that the save syncs them all at once (its large-save path).
+    for i in 0..300 {
         std::fs::write(
             articles.join(format!("a{i:03}.txt")),
-            format!("Article {i}\n\n{}", paragraph.repeat(100)),
+            format!("Article {i}\n\n{}", paragraph.repeat(50)),
         )
         .unwrap();
     }
@@ -313,8 +314,8 @@ fn a_kill_at_any_moment_of_a_folder_save_leaves_the_old_or_the_new_project() {
                 e.as_ref()
                     .unwrap()
                     .file_name()
-                    .to_string_lossy()
-                    .starts_with('.')
+                    .to_str()
+                    .is_some_and(|n| n.starts_with(".staging-") || n == ".commit")
             })
             .count();
         if leftovers > 0 {
@@ -327,7 +328,7 @@ fn a_kill_at_any_moment_of_a_folder_save_leaves_the_old_or_the_new_project() {
                 old += 1;
                 early = delay;
             }
-            150 => {
+            300 => {
                 new += 1;
                 late = delay;
                 fresh();

@@ -417,22 +417,32 @@ fn commit(
         let serr = io_error(&staging);
         let _ = fs::remove_dir_all(&staging);
         fs::create_dir_all(staging.join(DOCS)).map_err(&serr)?;
-        // Each file is synced before the commit; syncs wait on the disk, not the CPU, so
-        // more threads than cores let the file system batch them.
+        // Every staged file is durable before the commit: each synced on its own, or, for
+        // a large save, all at once (see [`sync_all_at_once`]). Writes and syncs wait on the
+        // disk, not the CPU, so more threads than cores let the file system batch them.
+        let at_once = wanted.len() >= SYNC_AT_ONCE;
         let threads = crate::parallel::threads(None).max(8);
         let written = crate::parallel::map_ordered(&wanted, threads, |doc| {
             let bytes = encode(*doc, format, 2)?;
             let path = staging
                 .join(DOCS)
                 .join(file_name(doc.id(), format.extension()));
-            write_synced(&path, &bytes).map_err(io_error(&path))
+            write_file(&path, &bytes, !at_once).map_err(io_error(&path))
         });
         written.into_iter().collect::<Result<Vec<()>, _>>()?;
         if let Some(bytes) = &manifest_bytes {
-            write_synced(&staging.join(MANIFEST), bytes).map_err(&serr)?;
+            write_file(&staging.join(MANIFEST), bytes, !at_once).map_err(&serr)?;
         }
         if !removed.is_empty() {
-            write_synced(&staging.join(REMOVED), removed.join("\n").as_bytes()).map_err(&serr)?;
+            write_file(
+                &staging.join(REMOVED),
+                removed.join("\n").as_bytes(),
+                !at_once,
+            )
+            .map_err(&serr)?;
+        }
+        if at_once {
+            sync_all_at_once(&staging).map_err(&serr)?;
         }
         sync_dir(&staging.join(DOCS));
         sync_dir(&staging);
@@ -489,10 +499,42 @@ fn encode<T: Serialize>(
         })
 }
 
-fn write_synced(path: &Path, bytes: &[u8]) -> io::Result<()> {
+/// From this many staged files on, a save syncs them all at once rather than one by one.
+const SYNC_AT_ONCE: usize = 256;
+
+fn write_file(path: &Path, bytes: &[u8], sync: bool) -> io::Result<()> {
     let mut file = fs::File::create(path)?;
     file.write_all(bytes)?;
-    file.sync_all()
+    if sync { file.sync_all() } else { Ok(()) }
+}
+
+/// Makes every file under `staging` durable. On Linux one `syncfs` of its file system: a
+/// save of 100,000 documents spent a third of its time in per-file syncs, each a journal
+/// commit, where one sync flushes them together in about a second. Elsewhere, or if the
+/// call fails, each file is synced on its own.
+fn sync_all_at_once(staging: &Path) -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        let dir = fs::File::open(staging)?;
+        // SAFETY: `syncfs` only reads the descriptor, which `dir` keeps open for the call.
+        if unsafe { libc::syncfs(dir.as_raw_fd()) } == 0 {
+            return Ok(());
+        }
+    }
+    sync_each(staging)
+}
+
+fn sync_each(dir: &Path) -> io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_type()?.is_dir() {
+            sync_each(&entry.path())?;
+        } else {
+            fs::File::open(entry.path())?.sync_all()?;
+        }
+    }
+    Ok(())
 }
 
 fn sync_dir(dir: &Path) {
@@ -511,7 +553,13 @@ fn finish_commit(folder: &Path) -> io::Result<()> {
     }
     let docs = folder.join(DOCS);
     fs::create_dir_all(&docs)?;
-    if let Ok(entries) = fs::read_dir(commit.join(DOCS)) {
+    let staged = commit.join(DOCS);
+    if staged.is_dir() && fs::read_dir(&docs)?.next().is_none() {
+        // A project's first save: its documents move in one rename, not one each. A kill
+        // between these two steps leaves no `docs/`, which the next call creates empty.
+        fs::remove_dir(&docs)?;
+        fs::rename(&staged, &docs)?;
+    } else if let Ok(entries) = fs::read_dir(&staged) {
         for entry in entries {
             let entry = entry?;
             fs::rename(entry.path(), docs.join(entry.file_name()))?;
@@ -769,6 +817,30 @@ mod tests {
         save(&mut next, &folder).unwrap();
         assert!(!stale.exists());
         assert_eq!(load(&folder).unwrap().documents(), next.documents());
+    }
+
+    #[test]
+    fn a_large_save_syncs_at_once_and_a_first_one_moves_its_documents_in_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("p.tagdesk");
+        let texts: Vec<String> = (0..SYNC_AT_ONCE + 1).map(|i| format!("서울 {i}")).collect();
+        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let mut p = project(&texts);
+        commit(&p, &folder, DocFormat::Ron).unwrap();
+        // Killed between removing the empty `docs/` and renaming the staged one in its place.
+        fs::remove_dir(folder.join(DOCS)).unwrap();
+        assert_eq!(load(&folder).unwrap().documents(), p.documents());
+        assert!(!folder.join(COMMIT).exists());
+        // Into a `docs/` that holds documents, a large save moves its files one by one and
+        // keeps the rest.
+        let mut more = project(&texts);
+        more.apply(crate::model::Edit::RemoveDocument { index: 0 })
+            .unwrap();
+        save(&mut more, &folder).unwrap();
+        assert_eq!(load(&folder).unwrap().documents(), more.documents());
+        assert!(!folder.join(DOCS).join("d0.ron").exists());
+        save(&mut p, &folder).unwrap();
+        assert_eq!(load(&folder).unwrap().documents(), p.documents());
     }
 
     #[test]
