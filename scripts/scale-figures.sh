@@ -41,7 +41,12 @@ esac
 run add "$bin" add "$p" corpus
 run annotate "$bin" annotate "$p"
 run stats "$bin" stats "$p"
-# A folder project's second stats reads the summary cache the first one wrote.
+# A folder project's stats reads the summary cache that annotate's save (or the first stats)
+# wrote; without it (after a git checkout, say), stats-cold reads every document.
 run stats-again "$bin" stats "$p"
+if [ -d "$p/.cache" ]; then
+    rm -rf "$p/.cache"
+    run stats-cold "$bin" stats "$p"
+fi
 run annotate-one "$bin" annotate "$p" --doc a7
 du -sh "$p" | sed 's/^/size: /'

@@ -84,8 +84,21 @@ fn a_folder_project_converts_both_ways_and_keeps_everything() {
         d.join("many.tagdesk/docs/diplomacy-korea-uk-talks.ron")
             .is_file()
     );
-    // Counted once from the documents, then from the summary cache: the same as the file's.
+    // The conversion, a save of every document, left their summaries in the cache: stats
+    // reads no document file (one made unreadable, its size and time kept, goes unread).
     let stats = tagdesk(d, &["stats", "one.tagdesk.ron"]);
+    let file = d.join("many.tagdesk/docs/markets-weekly.ron");
+    let (bytes, modified) = (
+        std::fs::read(&file).unwrap(),
+        std::fs::metadata(&file).unwrap().modified().unwrap(),
+    );
+    std::fs::write(&file, vec![b'#'; bytes.len()]).unwrap();
+    let garbled = std::fs::File::options().write(true).open(&file).unwrap();
+    garbled.set_modified(modified).unwrap();
+    assert_eq!(tagdesk(d, &["stats", "many.tagdesk"]), stats);
+    std::fs::write(&file, &bytes).unwrap();
+    // Counted once from the documents, then from the summary cache: the same as the file's.
+    std::fs::remove_dir_all(d.join("many.tagdesk/.cache")).unwrap();
     assert_eq!(tagdesk(d, &["stats", "many.tagdesk"]), stats);
     assert!(d.join("many.tagdesk/.cache/summary.json").is_file());
     assert_eq!(tagdesk(d, &["stats", "many.tagdesk"]), stats);
@@ -209,13 +222,14 @@ fn a_save_writes_only_the_documents_that_changed() {
         project::load(&folder).unwrap().documents(),
         reloaded.documents()
     );
-    // Nothing of a save is left behind.
+    // Nothing of a save is left behind but the summary cache the add's save wrote (derived
+    // data, which the .gitignore keeps out of git).
     let mut names: Vec<_> = std::fs::read_dir(&folder)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names, [".gitignore", "docs", "manifest.ron"]);
+    assert_eq!(names, [".cache", ".gitignore", "docs", "manifest.ron"]);
 }
 
 #[test]

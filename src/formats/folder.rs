@@ -315,8 +315,11 @@ pub fn save_new(
     folder: &Path,
     format: DocFormat,
 ) -> Result<(), ProjectFileError> {
-    let format = commit(project, folder, format)?;
+    let (format, summaries) = commit(project, folder, format)?;
     finish_commit(folder).map_err(io_error(folder))?;
+    if !summaries.is_empty() {
+        store_summaries(folder, project, format, summaries);
+    }
     // Stamped as loading will stamp it, so the edit journal recognises the saved project.
     project.set_modified(modified(folder).unwrap_or_else(now_rfc3339));
     project.set_saved_in(folder.to_path_buf(), format.extension());
@@ -331,12 +334,13 @@ fn modified(folder: &Path) -> Option<String> {
 }
 
 /// The save up to its commit: the new files staged, then `.commit/` in place; the format
-/// the folder's documents are in.
+/// the folder's documents are in, and, if the save wrote a quarter of the project or more,
+/// the cache entries of the files it wrote (see [`store_summaries`]).
 fn commit(
     project: &Project,
     folder: &Path,
     if_new: DocFormat,
-) -> Result<DocFormat, ProjectFileError> {
+) -> Result<(DocFormat, Vec<(String, Cached)>), ProjectFileError> {
     let err = io_error(folder);
     fs::create_dir_all(folder.join(DOCS)).map_err(&err)?;
     let ignore = folder.join(".gitignore");
@@ -413,7 +417,7 @@ fn commit(
         (format, wanted, manifest_bytes, removed)
     };
     let staging = folder.join(format!("{STAGING}{}", std::process::id()));
-    let staged = (|| -> Result<(), ProjectFileError> {
+    let staged = (|| -> Result<Vec<(String, Cached)>, ProjectFileError> {
         let serr = io_error(&staging);
         let _ = fs::remove_dir_all(&staging);
         fs::create_dir_all(staging.join(DOCS)).map_err(&serr)?;
@@ -421,15 +425,25 @@ fn commit(
         // a large save, all at once (see [`sync_all_at_once`]). Writes and syncs wait on the
         // disk, not the CPU, so more threads than cores let the file system batch them.
         let at_once = wanted.len() >= SYNC_AT_ONCE;
+        // Costs what the save does: a save of a few documents leaves the cache to `stats`.
+        let summarise = wanted.len() * 4 >= project.documents().len();
         let threads = crate::parallel::threads(None).max(8);
         let written = crate::parallel::map_ordered(&wanted, threads, |doc| {
-            let bytes = encode(*doc, format, 2)?;
-            let path = staging
-                .join(DOCS)
-                .join(file_name(doc.id(), format.extension()));
-            write_file(&path, &bytes, !at_once).map_err(io_error(&path))
+            let bytes = encode_document(doc, format)?;
+            let name = file_name(doc.id(), format.extension());
+            let path = staging.join(DOCS).join(&name);
+            let err = io_error(&path);
+            write_file(&path, &bytes, !at_once).map_err(&err)?;
+            // A rename keeps the file's size and time, so they are known here already.
+            Ok(match summarise {
+                true => Some((name, Cached::of(&fs::metadata(&path).map_err(&err)?, doc))),
+                false => None,
+            })
         });
-        written.into_iter().collect::<Result<Vec<()>, _>>()?;
+        let summaries = written
+            .into_iter()
+            .filter_map(Result::transpose)
+            .collect::<Result<Vec<_>, ProjectFileError>>()?;
         if let Some(bytes) = &manifest_bytes {
             write_file(&staging.join(MANIFEST), bytes, !at_once).map_err(&serr)?;
         }
@@ -449,12 +463,12 @@ fn commit(
         // The save happens here: before this rename, the old project; after, the new.
         fs::rename(&staging, folder.join(COMMIT)).map_err(&serr)?;
         sync_dir(folder);
-        Ok(())
+        Ok(summaries)
     })();
     if staged.is_err() {
         let _ = fs::remove_dir_all(&staging);
     }
-    staged.map(|()| format)
+    staged.map(|summaries| (format, summaries))
 }
 
 fn read_manifest(folder: &Path) -> Option<Manifest> {
@@ -501,6 +515,55 @@ fn encode<T: Serialize>(
 
 /// From this many staged files on, a save syncs them all at once rather than one by one.
 const SYNC_AT_ONCE: usize = 256;
+
+/// A document file's bytes. In RON its text, nearly all of a document, is escaped by
+/// [`escape_ron`] rather than by ron, which escapes char by char through
+/// `char::escape_debug` (a third of a large save's time); the bytes are the same.
+fn encode_document(doc: &Document, format: DocFormat) -> Result<Vec<u8>, ProjectFileError> {
+    const STAND_IN: &str = "\0tagdesk:text\0";
+    const QUOTED: &[u8] = b"\"\\0tagdesk:text\\0\"";
+    if format == DocFormat::Json {
+        return encode(doc, format, 2);
+    }
+    let bytes = encode(&doc.with_text(STAND_IN), format, 2)?;
+    let mut found = bytes.windows(QUOTED.len()).enumerate();
+    let at = found.find(|(_, w)| *w == QUOTED).map(|(at, _)| at);
+    // Another field holding the stand-in itself would make the splice ambiguous.
+    let (Some(at), None) = (at, found.find(|(_, w)| *w == QUOTED)) else {
+        return encode(doc, format, 2);
+    };
+    let text = doc.text();
+    let mut out = Vec::with_capacity(bytes.len() + text.len() + text.len() / 8);
+    out.extend_from_slice(&bytes[..at]);
+    out.push(b'"');
+    escape_ron(text, &mut out);
+    out.push(b'"');
+    out.extend_from_slice(&bytes[at + QUOTED.len()..]);
+    Ok(out)
+}
+
+/// `text` escaped as ron escapes a string, `char::escape_debug` of each char, with runs of
+/// printable ASCII copied whole.
+fn escape_ron(text: &str, out: &mut Vec<u8>) {
+    let bytes = text.as_bytes();
+    let (mut plain, mut i) = (0, 0);
+    while i < bytes.len() {
+        let b = bytes[i];
+        if (b' '..=b'~').contains(&b) && !matches!(b, b'"' | b'\\' | b'\'') {
+            i += 1;
+            continue;
+        }
+        out.extend_from_slice(&bytes[plain..i]);
+        let c = text[i..].chars().next().expect("i is at a char boundary");
+        let mut buf = [0; 4];
+        for e in c.escape_debug() {
+            out.extend_from_slice(e.encode_utf8(&mut buf).as_bytes());
+        }
+        i += c.len_utf8();
+        plain = i;
+    }
+    out.extend_from_slice(&bytes[plain..]);
+}
 
 fn write_file(path: &Path, bytes: &[u8], sync: bool) -> io::Result<()> {
     let mut file = fs::File::create(path)?;
@@ -674,6 +737,67 @@ struct Cached {
     summary: DocSummary,
 }
 
+impl Cached {
+    fn of(meta: &fs::Metadata, doc: &Document) -> Self {
+        Cached {
+            size: meta.len(),
+            modified_ns: modified_ns(meta),
+            summary: DocSummary::of(doc),
+        }
+    }
+
+    fn is_of(&self, meta: &fs::Metadata) -> bool {
+        self.size == meta.len() && self.modified_ns == modified_ns(meta)
+    }
+}
+
+fn modified_ns(meta: &fs::Metadata) -> u128 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos())
+}
+
+fn read_cache(folder: &Path) -> HashMap<String, Cached> {
+    fs::read(folder.join(CACHE))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default()
+}
+
+/// Best effort: a cache that cannot be written is rebuilt by the next `stats`.
+fn write_cache<'a>(folder: &Path, cache: impl IntoIterator<Item = (&'a str, &'a Cached)>) {
+    let cache: HashMap<&str, &Cached> = cache.into_iter().collect();
+    if let Ok(bytes) = serde_json::to_vec(&cache) {
+        let _ = fs::create_dir_all(folder.join(".cache"));
+        let _ = super::atomic::write_atomically(&folder.join(CACHE), &bytes);
+    }
+}
+
+/// After a save that wrote much of the project: the summaries of the files it wrote join
+/// the cache, which keeps only the project's documents, so that `stats` after a large `add`
+/// or `annotate` reads no document file.
+fn store_summaries(
+    folder: &Path,
+    project: &Project,
+    format: DocFormat,
+    written: Vec<(String, Cached)>,
+) {
+    let mut cache = read_cache(folder);
+    cache.extend(written);
+    let names: Vec<String> = project
+        .documents()
+        .iter()
+        .map(|d| file_name(d.id(), format.extension()))
+        .collect();
+    write_cache(
+        folder,
+        names
+            .iter()
+            .filter_map(|n| cache.get(n).map(|c| (n.as_str(), c))),
+    );
+}
+
 /// The summaries of a folder project's documents without loading the project: from the
 /// cache (`.cache/summary.json`, derived data outside git) for each file whose size and
 /// modification time it recorded, read on every core for the others; then the cache is
@@ -692,45 +816,25 @@ pub fn summary(folder: &Path) -> Result<Summary, ProjectFileError> {
 /// Each document's summary, in manifest order (see [`summary`]).
 fn summaries(folder: &Path, manifest: &Manifest) -> Result<Vec<DocSummary>, ProjectFileError> {
     let format = manifest.documents_format;
-    let cache_path = folder.join(CACHE);
-    let cache: HashMap<String, Cached> = fs::read(&cache_path)
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .unwrap_or_default();
+    let cache = read_cache(folder);
     let threads = crate::parallel::threads(None);
     let found = crate::parallel::map_ordered(&manifest.documents, threads, |id| {
         let name = file_name(id, format.extension());
         let path = folder.join(DOCS).join(&name);
         let meta = fs::metadata(&path).map_err(io_error(&path))?;
-        let modified_ns = meta
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_nanos());
         if let Some(hit) = cache.get(&name)
-            && hit.size == meta.len()
-            && hit.modified_ns == modified_ns
+            && hit.is_of(&meta)
         {
             return Ok((name, hit.clone(), false));
         }
         let doc = read_document(&path, id, format)?;
-        let cached = Cached {
-            size: meta.len(),
-            modified_ns,
-            summary: DocSummary::of(&doc),
-        };
-        Ok((name, cached, true))
+        Ok((name, Cached::of(&meta, &doc), true))
     });
     let found = found
         .into_iter()
         .collect::<Result<Vec<_>, ProjectFileError>>()?;
     if found.iter().any(|(_, _, fresh)| *fresh) || found.len() != cache.len() {
-        let cache: HashMap<&str, &Cached> = found.iter().map(|(n, c, _)| (n.as_str(), c)).collect();
-        // Best effort: a cache that cannot be written is rebuilt next time.
-        if let Ok(bytes) = serde_json::to_vec(&cache) {
-            let _ = fs::create_dir_all(folder.join(".cache"));
-            let _ = super::atomic::write_atomically(&cache_path, &bytes);
-        }
+        write_cache(folder, found.iter().map(|(n, c, _)| (n.as_str(), c)));
     }
     Ok(found.into_iter().map(|(_, c, _)| c.summary).collect())
 }
@@ -817,6 +921,28 @@ mod tests {
         save(&mut next, &folder).unwrap();
         assert!(!stale.exists());
         assert_eq!(load(&folder).unwrap().documents(), next.documents());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_document_encodes_to_the_bytes_ron_itself_writes(
+            text in "(\\PC|[\\x00-\\x1f'\"\\\\#\u{301}\u{200b}\u{a0}서울—“”])*",
+            name in "(\\PC|\\x00)*",
+        ) {
+            let mut escaped = Vec::new();
+            escape_ron(&text, &mut escaped);
+            let by_char: String = text.chars().flat_map(char::escape_debug).collect();
+            proptest::prop_assert_eq!(String::from_utf8(escaped).unwrap(), by_char);
+            for name in [name.as_str(), "\0tagdesk:text\0"] {
+                let doc = Document::new("d".into(), name.into(), None, text.clone());
+                for format in [DocFormat::Ron, DocFormat::Json] {
+                    proptest::prop_assert_eq!(
+                        encode_document(&doc, format).unwrap(),
+                        encode(&doc, format, 2).unwrap()
+                    );
+                }
+            }
+        }
     }
 
     #[test]

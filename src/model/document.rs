@@ -64,6 +64,22 @@ pub struct Document {
     pub(super) meta: BTreeMap<String, String>,
 }
 
+/// A [`Document`] as it serialises, with another text in place of its own (see
+/// [`Document::with_text`]); the fields and their order are the document's.
+#[derive(Serialize)]
+pub struct WithText<'a> {
+    id: &'a str,
+    name: &'a str,
+    source: &'a Option<Source>,
+    text: &'a str,
+    text_hash: &'a str,
+    entities: &'a [Entity],
+    events: &'a [Event],
+    relations: &'a [Relation],
+    done: bool,
+    meta: &'a BTreeMap<String, String>,
+}
+
 mod text_serde {
     use super::TextIndex;
     use serde::{Deserialize, Deserializer, Serializer};
@@ -108,6 +124,23 @@ impl std::fmt::Display for Problem {
 }
 
 impl Document {
+    /// The document serialised with `text` standing in for its text, so that a save can
+    /// write the text its own faster way (see `formats::folder`).
+    pub fn with_text<'a>(&'a self, text: &'a str) -> WithText<'a> {
+        WithText {
+            id: &self.id,
+            name: &self.name,
+            source: &self.source,
+            text,
+            text_hash: &self.text_hash,
+            entities: &self.entities,
+            events: &self.events,
+            relations: &self.relations,
+            done: self.done,
+            meta: &self.meta,
+        }
+    }
+
     /// A document with no annotations. `id` must be unique within its project.
     pub fn new(id: String, name: String, source: Option<Source>, text: String) -> Self {
         let text_hash = text_hash(&text);
