@@ -22,11 +22,12 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::atomic::{SYNC_AT_ONCE, sync_files, write_file};
 use super::project::{FORMAT_VERSION, ProjectFileError, ProjectFormat, validated};
 use crate::model::{DictionaryPattern, Document, Project, Schema, Status, now_rfc3339, text_hash};
 
@@ -422,7 +423,7 @@ fn commit(
         let _ = fs::remove_dir_all(&staging);
         fs::create_dir_all(staging.join(DOCS)).map_err(&serr)?;
         // Every staged file is durable before the commit: each synced on its own, or, for
-        // a large save, all at once (see [`sync_all_at_once`]). Writes and syncs wait on the
+        // a large save, all at once (see [`sync_files`]). Writes and syncs wait on the
         // disk, not the CPU, so more threads than cores let the file system batch them.
         let at_once = wanted.len() >= SYNC_AT_ONCE;
         // Costs what the save does: a save of a few documents leaves the cache to `stats`.
@@ -456,7 +457,21 @@ fn commit(
             .map_err(&serr)?;
         }
         if at_once {
-            sync_all_at_once(&staging).map_err(&serr)?;
+            let mut staged: Vec<PathBuf> = wanted
+                .iter()
+                .map(|d| {
+                    staging
+                        .join(DOCS)
+                        .join(file_name(d.id(), format.extension()))
+                })
+                .collect();
+            if manifest_bytes.is_some() {
+                staged.push(staging.join(MANIFEST));
+            }
+            if !removed.is_empty() {
+                staged.push(staging.join(REMOVED));
+            }
+            sync_files(&staged).map_err(&serr)?;
         }
         sync_dir(&staging.join(DOCS));
         sync_dir(&staging);
@@ -513,9 +528,6 @@ fn encode<T: Serialize>(
         })
 }
 
-/// From this many staged files on, a save syncs them all at once rather than one by one.
-const SYNC_AT_ONCE: usize = 256;
-
 /// A document file's bytes. In RON its text, nearly all of a document, is escaped by
 /// [`escape_ron`] rather than by ron, which escapes char by char through
 /// `char::escape_debug` (a third of a large save's time); the bytes are the same.
@@ -563,41 +575,6 @@ fn escape_ron(text: &str, out: &mut Vec<u8>) {
         plain = i;
     }
     out.extend_from_slice(&bytes[plain..]);
-}
-
-fn write_file(path: &Path, bytes: &[u8], sync: bool) -> io::Result<()> {
-    let mut file = fs::File::create(path)?;
-    file.write_all(bytes)?;
-    if sync { file.sync_all() } else { Ok(()) }
-}
-
-/// Makes every file under `staging` durable. On Linux one `syncfs` of its file system: a
-/// save of 100,000 documents spent a third of its time in per-file syncs, each a journal
-/// commit, where one sync flushes them together in about a second. Elsewhere, or if the
-/// call fails, each file is synced on its own.
-fn sync_all_at_once(staging: &Path) -> io::Result<()> {
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::fd::AsRawFd;
-        let dir = fs::File::open(staging)?;
-        // SAFETY: `syncfs` only reads the descriptor, which `dir` keeps open for the call.
-        if unsafe { libc::syncfs(dir.as_raw_fd()) } == 0 {
-            return Ok(());
-        }
-    }
-    sync_each(staging)
-}
-
-fn sync_each(dir: &Path) -> io::Result<()> {
-    for entry in fs::read_dir(dir)? {
-        let entry = entry?;
-        if entry.file_type()?.is_dir() {
-            sync_each(&entry.path())?;
-        } else {
-            fs::File::open(entry.path())?.sync_all()?;
-        }
-    }
-    Ok(())
 }
 
 fn sync_dir(dir: &Path) {

@@ -20,6 +20,7 @@ mod hf;
 mod label_studio;
 mod spacy;
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 pub use brat::{EXTRA_META_KEY as BRAT_EXTRA_META_KEY, annotation_conf, brat_name, extra_targets};
@@ -191,8 +192,8 @@ pub enum Destination<'p> {
 }
 
 /// Writes the files of an export, each atomically (see
-/// [`crate::formats::atomic::write_atomically`]), creating folders as needed. Returns the paths
-/// written.
+/// [`crate::formats::atomic::write_many_atomically`]), creating folders as needed. Returns the
+/// paths written.
 pub fn write_files(
     files: &[OutputFile],
     destination: Destination,
@@ -202,6 +203,7 @@ pub fn write_files(
         move |source| ExportError::Write { path, source }
     };
     let mut written = Vec::with_capacity(files.len());
+    let mut folders = HashSet::new();
     for file in files {
         let path = match destination {
             Destination::File(path) => path.to_path_buf(),
@@ -212,13 +214,16 @@ pub fn write_files(
                 folder.join(&file.path)
             }
         };
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
+            && folders.insert(parent.to_path_buf())
+        {
             std::fs::create_dir_all(parent).map_err(io(parent))?;
         }
-        crate::formats::atomic::write_atomically(&path, &file.bytes).map_err(io(&path))?;
-        written.push(path);
+        written.push((path, &file.bytes[..]));
     }
-    Ok(written)
+    crate::formats::atomic::write_many_atomically(&written)
+        .map_err(|(path, source)| ExportError::Write { path, source })?;
+    Ok(written.into_iter().map(|(path, _)| path).collect())
 }
 
 #[derive(Debug, thiserror::Error)]
