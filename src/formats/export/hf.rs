@@ -30,52 +30,82 @@ pub(super) fn write(
     schema: &Schema,
     documents: &[ExportDocument],
 ) -> Result<Vec<OutputFile>, ExportError> {
-    let mut labels: Vec<String> = vec!["O".to_owned()];
-    let push_label = |labels: &mut Vec<String>, name: &str| {
+    let mut writer = Writer::new(schema);
+    writer.add(documents)?;
+    writer.finish()
+}
+
+/// The export written a block of documents at a time: sentence numbers and labels outside
+/// the schema carry on from one block to the next, so the files are those of one pass.
+pub(super) struct Writer {
+    labels: Vec<String>,
+    sentences: usize,
+    data: Vec<u8>,
+}
+
+impl Writer {
+    pub(super) fn new(schema: &Schema) -> Self {
+        let mut writer = Writer {
+            labels: vec!["O".to_owned()],
+            sentences: 0,
+            data: Vec::new(),
+        };
+        for label in &schema.entity_labels {
+            writer.push_label(&conll_name(&label.name));
+        }
+        writer
+    }
+
+    fn push_label(&mut self, name: &str) {
         let begin = format!("B-{name}");
-        if !labels.contains(&begin) {
-            labels.push(begin);
-            labels.push(format!("I-{name}"));
+        if !self.labels.contains(&begin) {
+            self.labels.push(begin);
+            self.labels.push(format!("I-{name}"));
         }
-    };
-    for label in &schema.entity_labels {
-        push_label(&mut labels, &conll_name(&label.name));
     }
-    let mut lines = Vec::new();
-    for doc in documents {
-        for sentence in tagged_sentences(doc, TagScheme::Iob2) {
-            let mut tokens = Vec::with_capacity(sentence.len());
-            let mut ner_tags = Vec::with_capacity(sentence.len());
-            for (word, tag) in sentence {
-                let index = match labels.iter().position(|l| *l == tag) {
-                    Some(index) => index,
-                    None => {
-                        // A label outside the schema (the pre-flight reported it).
-                        let name = tag.get(2..).unwrap_or_default().to_owned();
-                        push_label(&mut labels, &name);
-                        labels.iter().position(|l| *l == tag).unwrap_or(0)
-                    }
-                };
-                tokens.push(word);
-                ner_tags.push(index);
+
+    pub(super) fn add(&mut self, documents: &[ExportDocument]) -> Result<(), ExportError> {
+        let mut lines = Vec::new();
+        for doc in documents {
+            for sentence in tagged_sentences(doc, TagScheme::Iob2) {
+                let mut tokens = Vec::with_capacity(sentence.len());
+                let mut ner_tags = Vec::with_capacity(sentence.len());
+                for (word, tag) in sentence {
+                    let index = match self.labels.iter().position(|l| *l == tag) {
+                        Some(index) => index,
+                        None => {
+                            // A label outside the schema (the pre-flight reported it).
+                            self.push_label(tag.get(2..).unwrap_or_default());
+                            self.labels.iter().position(|l| *l == tag).unwrap_or(0)
+                        }
+                    };
+                    tokens.push(word);
+                    ner_tags.push(index);
+                }
+                lines.push(Sentence {
+                    id: (self.sentences + lines.len()).to_string(),
+                    tokens,
+                    ner_tags,
+                });
             }
-            lines.push(Sentence {
-                id: lines.len().to_string(),
-                tokens,
-                ner_tags,
-            });
         }
+        self.sentences += lines.len();
+        self.data.extend(jsonl(&lines)?);
+        Ok(())
     }
-    let mut labels_json = serde_json::to_vec(&labels)?;
-    labels_json.push(b'\n');
-    Ok(vec![
-        OutputFile {
-            path: "data.jsonl".into(),
-            bytes: jsonl(&lines)?,
-        },
-        OutputFile {
-            path: "labels.json".into(),
-            bytes: labels_json,
-        },
-    ])
+
+    pub(super) fn finish(self) -> Result<Vec<OutputFile>, ExportError> {
+        let mut labels_json = serde_json::to_vec(&self.labels)?;
+        labels_json.push(b'\n');
+        Ok(vec![
+            OutputFile {
+                path: "data.jsonl".into(),
+                bytes: self.data,
+            },
+            OutputFile {
+                path: "labels.json".into(),
+                bytes: labels_json,
+            },
+        ])
+    }
 }

@@ -296,7 +296,10 @@ pub fn export_project(
             documents.iter().map(|d| d.events.len()).sum::<usize>(),
         )
     };
-    if !options.format.concatenates() {
+    // Hugging Face's sentence numbers and labels carry on from block to block: its blocks
+    // are written in turn, after their pre-flight fixes were applied on every core.
+    let in_turn = options.format == ExportFormat::HuggingFace;
+    if !options.format.concatenates() && !in_turn {
         let documents = crate::formats::preflight::apply_documents(
             project.documents(),
             &findings,
@@ -318,20 +321,27 @@ pub fn export_project(
         entities: 0,
         events: 0,
     };
+    let mut writer = in_turn.then(|| hf::Writer::new(project.schema()));
     // A few blocks at a time, each appended as soon as it is written and then freed, so the
     // export is held about once.
     for group in blocks.chunks(threads * 2) {
         let parts = crate::parallel::map_ordered(group, threads, |block| {
             let documents =
                 crate::formats::preflight::apply_documents(block, &findings, options, 1);
-            let files = export(project, &documents, options)?;
-            Ok::<_, ExportError>((files, counted(&documents)))
+            let counts = counted(&documents);
+            if in_turn {
+                return Ok::<_, ExportError>((Vec::new(), Some(documents), counts));
+            }
+            Ok((export(project, &documents, options)?, None, counts))
         });
         for part in parts {
-            let (files, (documents, entities, events)) = part?;
+            let (files, fixed, (documents, entities, events)) = part?;
             exported.documents += documents;
             exported.entities += entities;
             exported.events += events;
+            if let (Some(writer), Some(fixed)) = (&mut writer, fixed) {
+                writer.add(&fixed)?;
+            }
             for file in files {
                 match exported.files.iter_mut().find(|f| f.path == file.path) {
                     Some(whole) => whole.bytes.extend_from_slice(&file.bytes),
@@ -340,7 +350,9 @@ pub fn export_project(
             }
         }
     }
-    if exported.files.is_empty() {
+    if let Some(writer) = writer {
+        exported.files = writer.finish()?;
+    } else if exported.files.is_empty() {
         // No documents: the format's empty file.
         exported.files = export(project, &[], options)?;
     }
