@@ -666,8 +666,9 @@ fn write_export(
     folder: &std::path::Path,
 ) -> anyhow::Result<String> {
     let report = preflight::check(project, options);
-    let exported = export::export_project(project, &report, options)?;
-    let written = export::write_files(&exported.files, export::Destination::Folder(folder))?;
+    let mut disk = export::ToDisk::new(export::Destination::Folder(folder));
+    let exported = export::export_project(project, &report, options, &mut disk)?;
+    let written = disk.finish()?;
     Ok(format!(
         "Exported {} document(s) as {} into {} ({} file(s); {} pre-flight finding(s) fixed or reported)",
         exported.documents,

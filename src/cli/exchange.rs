@@ -222,13 +222,14 @@ pub fn export(args: &ExportArgs, out: &mut dyn Write) -> Result<()> {
             report.finding_count()
         );
     }
-    let exported = export::export_project(&project, &report, &options)?;
     let destination = if options.format.is_single_file() {
         Destination::File(&args.out)
     } else {
         Destination::Folder(&args.out)
     };
-    export::write_files(&exported.files, destination)?;
+    let mut disk = export::ToDisk::new(destination);
+    let exported = export::export_project(&project, &report, &options, &mut disk)?;
+    disk.finish()?;
     writeln!(
         out,
         "wrote {} ({}): {} document(s), {} entities, {} events",

@@ -1,5 +1,6 @@
 //! Writing a file so that a crash or a full disk never leaves it half-written.
 
+use std::collections::{BTreeMap, HashMap};
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -25,10 +26,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
             "the path names no file",
         ));
     };
-    let mut tmp_name = std::ffi::OsString::from(".");
-    tmp_name.push(file_name);
-    tmp_name.push(format!(".{}.tmp", std::process::id()));
-    let tmp = dir.join(tmp_name);
+    let tmp = dir.join(temporary(Path::new(file_name)));
 
     let replaced = (|| {
         let mut file = OpenOptions::new()
@@ -64,72 +62,140 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     Ok(())
 }
 
-/// From this many files on, [`write_many_atomically`] syncs them all at once.
+/// From this many files on, [`Staged::commit`] syncs them all at once.
 pub const SYNC_AT_ONCE: usize = 256;
 
-/// Writes many files (an export's), each replaced as [`write_atomically`] replaces one, but
-/// at the cost of the work: every temporary file is written, then all are synced (at once,
-/// see [`sync_files`]), and only then renamed into place, one sync and one sweep for
-/// leftovers per folder rather than per file. On error, the path it concerns.
-pub fn write_many_atomically(files: &[(PathBuf, &[u8])]) -> Result<(), (PathBuf, io::Error)> {
-    let tmp = |path: &Path| {
-        let mut name = std::ffi::OsString::from(".");
-        name.push(path.file_name().unwrap_or_default());
-        name.push(format!(".{}.tmp", std::process::id()));
-        path.with_file_name(name)
-    };
-    let temporaries: Vec<PathBuf> = files.iter().map(|(path, _)| tmp(path)).collect();
-    let at_once = files.len() >= SYNC_AT_ONCE;
-    let written = (|| {
-        // Writes wait on the disk, not the CPU: more threads than cores let it batch them.
-        let threads = crate::parallel::threads(None).max(8);
-        let pairs: Vec<_> = files.iter().zip(&temporaries).collect();
-        crate::parallel::map_ordered(&pairs, threads, |((path, bytes), tmp)| {
-            write_file(tmp, bytes, !at_once).map_err(|e| (path.clone(), e))
-        })
-        .into_iter()
-        .collect::<Result<Vec<()>, _>>()?;
-        if at_once {
-            sync_files(&temporaries).map_err(|e| (files[0].0.clone(), e))?;
+/// Files written piece by piece and then put in place together (an export's), each
+/// replaced as [`write_atomically`] replaces one, at the cost of the work: pieces go to
+/// temporary files beside their targets; [`Staged::commit`] syncs them all (at once when there
+/// are many, see [`sync_files`]) and only then renames each over its target, with one sync and
+/// one sweep for leftovers per folder. Dropped uncommitted, it removes its temporary files.
+#[derive(Default)]
+pub struct Staged {
+    targets: Vec<PathBuf>,
+    temporaries: Vec<PathBuf>,
+    index: HashMap<PathBuf, usize>,
+    committed: bool,
+}
+
+impl Staged {
+    /// Appends `bytes` to what `path` will hold.
+    pub fn append(&mut self, path: &Path, bytes: &[u8]) -> io::Result<()> {
+        match self.index.get(path) {
+            Some(&i) => OpenOptions::new()
+                .append(true)
+                .open(&self.temporaries[i])?
+                .write_all(bytes),
+            None => {
+                let tmp = temporary(path);
+                write_file(&tmp, bytes, false)?;
+                self.push(path, tmp);
+                Ok(())
+            }
         }
-        for ((path, _), tmp) in files.iter().zip(&temporaries) {
+    }
+
+    /// [`Staged::append`] of many new files, written on several threads (writes wait on the
+    /// disk, not the CPU, so more threads than cores let it batch them). On error, the path.
+    pub fn append_all(&mut self, files: &[(PathBuf, &[u8])]) -> Result<(), (PathBuf, io::Error)> {
+        let (new, known): (Vec<_>, Vec<_>) = files
+            .iter()
+            .partition(|(path, _)| !self.index.contains_key(path));
+        let threads = crate::parallel::threads(None).max(8);
+        let written = crate::parallel::map_ordered(&new, threads, |(path, bytes)| {
+            let tmp = temporary(path);
+            match write_file(&tmp, bytes, false) {
+                Ok(()) => Ok((path, tmp)),
+                Err(e) => {
+                    let _ = fs::remove_file(&tmp);
+                    Err((path.clone(), e))
+                }
+            }
+        });
+        let mut failed = None;
+        for result in written {
+            match result {
+                Ok((path, tmp)) => self.push(path, tmp),
+                Err(e) => failed = failed.or(Some(e)),
+            }
+        }
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        for (path, bytes) in known {
+            self.append(path, bytes).map_err(|e| (path.clone(), e))?;
+        }
+        Ok(())
+    }
+
+    fn push(&mut self, path: &Path, tmp: PathBuf) {
+        self.index.insert(path.to_path_buf(), self.targets.len());
+        self.targets.push(path.to_path_buf());
+        self.temporaries.push(tmp);
+    }
+
+    /// Puts every file in place; the paths written, in the order first appended.
+    pub fn commit(mut self) -> Result<Vec<PathBuf>, (PathBuf, io::Error)> {
+        let first = |e| (self.targets.first().cloned().unwrap_or_default(), e);
+        if self.targets.len() >= SYNC_AT_ONCE {
+            sync_files(&self.temporaries).map_err(first)?;
+        } else {
+            for (tmp, path) in self.temporaries.iter().zip(&self.targets) {
+                File::open(tmp)
+                    .and_then(|f| f.sync_all())
+                    .map_err(|e| (path.clone(), e))?;
+            }
+        }
+        for (tmp, path) in self.temporaries.iter().zip(&self.targets) {
+            let err = |e| (path.clone(), e);
             if path.exists() {
                 let backup = backup_path(path);
                 match fs::remove_file(&backup) {
-                    Err(e) if e.kind() != io::ErrorKind::NotFound => return Err((path.clone(), e)),
+                    Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(err(e)),
                     _ => {}
                 }
                 if fs::hard_link(path, &backup).is_err() {
-                    fs::copy(path, &backup).map_err(|e| (path.clone(), e))?;
+                    fs::copy(path, &backup).map_err(err)?;
                 }
             }
-            fs::rename(tmp, path).map_err(|e| (path.clone(), e))?;
+            fs::rename(tmp, path).map_err(err)?;
         }
-        Ok(())
-    })();
-    if written.is_err() {
-        for tmp in &temporaries {
-            let _ = fs::remove_file(tmp);
+        self.committed = true;
+        let mut by_folder: BTreeMap<&Path, Vec<&std::ffi::OsStr>> = BTreeMap::new();
+        for path in &self.targets {
+            let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+            let name = path.file_name().unwrap_or_default();
+            by_folder
+                .entry(dir.unwrap_or(Path::new(".")))
+                .or_default()
+                .push(name);
+        }
+        for (dir, names) in by_folder {
+            if let Ok(dir) = File::open(dir) {
+                let _ = dir.sync_all();
+            }
+            remove_stale_temporaries(dir, &names);
+        }
+        Ok(std::mem::take(&mut self.targets))
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.committed {
+            for tmp in &self.temporaries {
+                let _ = fs::remove_file(tmp);
+            }
         }
     }
-    written?;
-    let mut by_folder: std::collections::BTreeMap<&Path, Vec<&std::ffi::OsStr>> =
-        Default::default();
-    for (path, _) in files {
-        let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
-        let name = path.file_name().unwrap_or_default();
-        by_folder
-            .entry(dir.unwrap_or(Path::new(".")))
-            .or_default()
-            .push(name);
-    }
-    for (dir, names) in by_folder {
-        if let Ok(dir) = File::open(dir) {
-            let _ = dir.sync_all();
-        }
-        remove_stale_temporaries(dir, &names);
-    }
-    Ok(())
+}
+
+/// The temporary file a save of `path` writes first: `.NAME.PID.tmp` beside it.
+fn temporary(path: &Path) -> PathBuf {
+    let mut name = std::ffi::OsString::from(".");
+    name.push(path.file_name().unwrap_or_default());
+    name.push(format!(".{}.tmp", std::process::id()));
+    path.with_file_name(name)
 }
 
 /// Creates `path` with `bytes`, synced if `sync`.
@@ -235,12 +301,15 @@ mod tests {
         assert_eq!(fs::read(&path).unwrap(), b"saved");
     }
 
-    fn view(files: &[(PathBuf, Vec<u8>)]) -> Vec<(PathBuf, &[u8])> {
-        files.iter().map(|(p, b)| (p.clone(), &b[..])).collect()
+    fn write_many(files: &[(PathBuf, Vec<u8>)]) -> Result<(), (PathBuf, io::Error)> {
+        let files: Vec<(PathBuf, &[u8])> = files.iter().map(|(p, b)| (p.clone(), &b[..])).collect();
+        let mut staged = Staged::default();
+        staged.append_all(&files)?;
+        staged.commit().map(|_| ())
     }
 
     #[test]
-    fn many_files_are_replaced_like_one_and_a_failure_leaves_the_old_ones() {
+    fn staged_files_are_replaced_like_one_and_a_failure_leaves_the_old_ones() {
         let dir = tempfile::tempdir().unwrap();
         let (a, b) = (dir.path().join("a"), dir.path().join("b"));
         fs::create_dir_all(&a).unwrap();
@@ -268,9 +337,9 @@ mod tests {
         for file in [&stale, &live, &other] {
             fs::write(file, b"half").unwrap();
         }
-        write_many_atomically(&view(&first)).unwrap();
+        write_many(&first).unwrap();
         let second = files(" second");
-        write_many_atomically(&view(&second)).unwrap();
+        write_many(&second).unwrap();
         for ((path, now), (_, before)) in second.iter().zip(&first) {
             assert_eq!(&fs::read(path).unwrap(), now);
             assert_eq!(&fs::read(backup_path(path)).unwrap(), before);
@@ -281,7 +350,7 @@ mod tests {
         // file is replaced whole; a failure further on leaves those before it replaced.)
         let mut third = files(" third");
         third.insert(0, (a.clone(), b"x".to_vec()));
-        assert!(write_many_atomically(&view(&third)).is_err());
+        assert!(write_many(&third).is_err());
         for (path, now) in &second {
             assert_eq!(&fs::read(path).unwrap(), now);
         }
@@ -292,6 +361,21 @@ mod tests {
             .filter(|n| n.ends_with(".tmp"))
             .collect();
         assert_eq!(left.len(), 2, "{left:?}");
+        // Pieces appended to one file, in order; nothing is in place before the commit.
+        let mut staged = Staged::default();
+        let path = a.join("whole.jsonl");
+        for piece in ["서울\n", "—\n", "end\n"] {
+            staged.append(&path, piece.as_bytes()).unwrap();
+        }
+        assert!(!path.exists());
+        assert_eq!(staged.commit().unwrap(), std::slice::from_ref(&path));
+        assert_eq!(fs::read_to_string(&path).unwrap(), "서울\n—\nend\n");
+        // Dropped uncommitted: the target untouched, the temporary file gone.
+        let mut staged = Staged::default();
+        staged.append(&path, b"lost").unwrap();
+        drop(staged);
+        assert_eq!(fs::read_to_string(&path).unwrap(), "서울\n—\nend\n");
+        assert!(!temporary(&path).exists());
     }
 
     #[test]

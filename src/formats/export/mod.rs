@@ -191,39 +191,91 @@ pub enum Destination<'p> {
     Folder(&'p Path),
 }
 
-/// Writes the files of an export, each atomically (see
-/// [`crate::formats::atomic::write_many_atomically`]), creating folders as needed. Returns the
-/// paths written.
-pub fn write_files(
-    files: &[OutputFile],
-    destination: Destination,
-) -> Result<Vec<PathBuf>, ExportError> {
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| ExportError::Write { path, source }
-    };
-    let mut written = Vec::with_capacity(files.len());
-    let mut folders = HashSet::new();
-    for file in files {
-        let path = match destination {
+/// Where [`export_project`] puts its files as they come: each piece is appended to the file
+/// at its path (a path met again continues that file).
+pub trait Sink {
+    fn append(&mut self, file: OutputFile) -> Result<(), ExportError>;
+
+    fn append_all(&mut self, files: Vec<OutputFile>) -> Result<(), ExportError> {
+        files.into_iter().try_for_each(|file| self.append(file))
+    }
+}
+
+/// In memory, as one pass of [`export`] returns them.
+impl Sink for Vec<OutputFile> {
+    fn append(&mut self, file: OutputFile) -> Result<(), ExportError> {
+        match self.iter_mut().find(|f| f.path == file.path) {
+            Some(whole) => whole.bytes.extend_from_slice(&file.bytes),
+            None => self.push(file),
+        }
+        Ok(())
+    }
+}
+
+/// On disk: the files written into `destination` as they come and put in place together by
+/// [`ToDisk::finish`], each atomically (see [`crate::formats::atomic::Staged`]), folders
+/// created as needed. A large export is never held whole in memory.
+pub struct ToDisk<'p> {
+    destination: Destination<'p>,
+    staged: crate::formats::atomic::Staged,
+    folders: HashSet<PathBuf>,
+}
+
+impl<'p> ToDisk<'p> {
+    pub fn new(destination: Destination<'p>) -> Self {
+        ToDisk {
+            destination,
+            staged: Default::default(),
+            folders: HashSet::new(),
+        }
+    }
+
+    fn path(&mut self, file: &Path) -> Result<PathBuf, ExportError> {
+        let path = match self.destination {
             Destination::File(path) => path.to_path_buf(),
             Destination::Folder(folder) => {
                 if folder.is_file() {
                     return Err(ExportError::NotAFolder(folder.to_path_buf()));
                 }
-                folder.join(&file.path)
+                folder.join(file)
             }
         };
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
-            && folders.insert(parent.to_path_buf())
+            && self.folders.insert(parent.to_path_buf())
         {
-            std::fs::create_dir_all(parent).map_err(io(parent))?;
+            std::fs::create_dir_all(parent).map_err(|source| ExportError::Write {
+                path: parent.to_path_buf(),
+                source,
+            })?;
         }
-        written.push((path, &file.bytes[..]));
+        Ok(path)
     }
-    crate::formats::atomic::write_many_atomically(&written)
-        .map_err(|(path, source)| ExportError::Write { path, source })?;
-    Ok(written.into_iter().map(|(path, _)| path).collect())
+
+    /// Puts the files in place; the paths written.
+    pub fn finish(self) -> Result<Vec<PathBuf>, ExportError> {
+        self.staged
+            .commit()
+            .map_err(|(path, source)| ExportError::Write { path, source })
+    }
+}
+
+impl Sink for ToDisk<'_> {
+    fn append(&mut self, file: OutputFile) -> Result<(), ExportError> {
+        let path = self.path(&file.path)?;
+        self.staged
+            .append(&path, &file.bytes)
+            .map_err(|source| ExportError::Write { path, source })
+    }
+
+    fn append_all(&mut self, files: Vec<OutputFile>) -> Result<(), ExportError> {
+        let mut paths = Vec::with_capacity(files.len());
+        for file in &files {
+            paths.push((self.path(&file.path)?, &file.bytes[..]));
+        }
+        self.staged
+            .append_all(&paths)
+            .map_err(|(path, source)| ExportError::Write { path, source })
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -264,7 +316,6 @@ const BLOCK: usize = 1_000;
 /// What [`export_project`] wrote.
 #[derive(Debug)]
 pub struct Exported {
-    pub files: Vec<OutputFile>,
     pub documents: usize,
     pub entities: usize,
     pub events: usize,
@@ -286,6 +337,7 @@ pub fn export_project(
     project: &Project,
     report: &crate::formats::preflight::PreflightReport,
     options: &ExportOptions,
+    sink: &mut dyn Sink,
 ) -> Result<Exported, ExportError> {
     let findings = report.findings_by_document();
     let threads = crate::parallel::threads(None);
@@ -307,8 +359,8 @@ pub fn export_project(
             threads,
         );
         let (documents_count, entities, events) = counted(&documents);
+        sink.append_all(export(project, &documents, options)?)?;
         return Ok(Exported {
-            files: export(project, &documents, options)?,
             documents: documents_count,
             entities,
             events,
@@ -316,7 +368,6 @@ pub fn export_project(
     }
     let blocks: Vec<&[Document]> = project.documents().chunks(BLOCK).collect();
     let mut exported = Exported {
-        files: Vec::new(),
         documents: 0,
         entities: 0,
         events: 0,
@@ -342,19 +393,14 @@ pub fn export_project(
             if let (Some(writer), Some(fixed)) = (&mut writer, fixed) {
                 writer.add(&fixed)?;
             }
-            for file in files {
-                match exported.files.iter_mut().find(|f| f.path == file.path) {
-                    Some(whole) => whole.bytes.extend_from_slice(&file.bytes),
-                    None => exported.files.push(file),
-                }
-            }
+            files.into_iter().try_for_each(|file| sink.append(file))?;
         }
     }
     if let Some(writer) = writer {
-        exported.files = writer.finish()?;
-    } else if exported.files.is_empty() {
+        sink.append_all(writer.finish()?)?;
+    } else if blocks.is_empty() {
         // No documents: the format's empty file.
-        exported.files = export(project, &[], options)?;
+        sink.append_all(export(project, &[], options)?)?;
     }
     Ok(exported)
 }
@@ -493,8 +539,9 @@ mod tests {
                 assert!(report.finding_count() > 0, "{format:?}: the trims");
                 let documents = report.apply(&project, &options);
                 let one_pass = export(&project, &documents, &options).unwrap();
-                let blocks = export_project(&project, &report, &options).unwrap();
-                assert_eq!(blocks.files, one_pass, "{format:?}");
+                let mut files = Vec::new();
+                let blocks = export_project(&project, &report, &options, &mut files).unwrap();
+                assert_eq!(files, one_pass, "{format:?}");
                 assert_eq!(blocks.documents, project.documents().len());
                 let entities: usize = documents.iter().map(|d| d.entities.len()).sum();
                 assert_eq!(blocks.entities, entities, "{format:?}");
