@@ -329,6 +329,12 @@ impl ExportFormat {
     }
 }
 
+/// The writer of a format whose blocks are written in turn.
+enum InTurn {
+    Hf(hf::Writer),
+    LabelStudio(label_studio::Writer),
+}
+
 /// Steps 2 and 3 for the whole project: its documents with the fixes of `report`, written.
 /// A format that concatenates goes a block of documents at a time, on every core, so memory
 /// holds a few blocks' export documents rather than a copy of the project's annotations;
@@ -348,9 +354,13 @@ pub fn export_project(
             documents.iter().map(|d| d.events.len()).sum::<usize>(),
         )
     };
-    // Hugging Face's sentence numbers and labels carry on from block to block: its blocks
-    // are written in turn, after their pre-flight fixes were applied on every core.
-    let in_turn = options.format == ExportFormat::HuggingFace;
+    // Hugging Face's sentence numbers and Label Studio's task list carry on from block to
+    // block: their blocks are written in turn, after their pre-flight fixes were applied on
+    // every core.
+    let in_turn = matches!(
+        options.format,
+        ExportFormat::HuggingFace | ExportFormat::LabelStudio
+    );
     if !options.format.concatenates() && !in_turn {
         let documents = crate::formats::preflight::apply_documents(
             project.documents(),
@@ -372,7 +382,13 @@ pub fn export_project(
         entities: 0,
         events: 0,
     };
-    let mut writer = in_turn.then(|| hf::Writer::new(project.schema()));
+    let mut writer = match options.format {
+        ExportFormat::HuggingFace => Some(InTurn::Hf(hf::Writer::new(project.schema()))),
+        ExportFormat::LabelStudio => Some(InTurn::LabelStudio(label_studio::Writer::new(
+            project.schema(),
+        ))),
+        _ => None,
+    };
     // A few blocks at a time, each appended as soon as it is written and then freed, so the
     // export is held about once.
     for group in blocks.chunks(threads * 2) {
@@ -390,17 +406,24 @@ pub fn export_project(
             exported.documents += documents;
             exported.entities += entities;
             exported.events += events;
-            if let (Some(writer), Some(fixed)) = (&mut writer, fixed) {
-                writer.add(&fixed)?;
+            match (&mut writer, fixed) {
+                (Some(InTurn::Hf(writer)), Some(fixed)) => writer.add(&fixed)?,
+                (Some(InTurn::LabelStudio(writer)), Some(fixed)) => {
+                    sink.append_all(writer.add(&fixed, options)?)?;
+                }
+                _ => {}
             }
             files.into_iter().try_for_each(|file| sink.append(file))?;
         }
     }
-    if let Some(writer) = writer {
-        sink.append_all(writer.finish()?)?;
-    } else if blocks.is_empty() {
-        // No documents: the format's empty file.
-        sink.append_all(export(project, &[], options)?)?;
+    match writer {
+        Some(InTurn::Hf(writer)) => sink.append_all(writer.finish()?)?,
+        Some(InTurn::LabelStudio(writer)) => sink.append_all(writer.finish())?,
+        None if blocks.is_empty() => {
+            // No documents: the format's empty file.
+            sink.append_all(export(project, &[], options)?)?;
+        }
+        None => {}
     }
     Ok(exported)
 }
@@ -471,6 +494,32 @@ fn score_of(origin: &crate::model::Origin) -> Option<f32> {
 }
 
 /// JSON Lines: one compact value per line, each line ending in `\n`.
+/// `items` as elements of a pretty JSON array, laid out as serde_json's `to_vec_pretty` lays
+/// out the whole array (`first`: they open it), so that an array written a block at a time
+/// and closed by [`close_pretty_array`] is the array of one pass.
+fn pretty_elements<T: serde::Serialize>(
+    items: &[T],
+    first: bool,
+    out: &mut Vec<u8>,
+) -> Result<(), ExportError> {
+    for (i, item) in items.iter().enumerate() {
+        out.extend_from_slice(if first && i == 0 { b"[\n  " } else { b",\n  " });
+        // One level deeper: JSON strings hold no raw line break, so every one is layout.
+        for byte in serde_json::to_vec_pretty(item)? {
+            out.push(byte);
+            if byte == b'\n' {
+                out.extend_from_slice(b"  ");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The end of a pretty JSON array [`pretty_elements`] wrote, or the empty array.
+fn close_pretty_array(any: bool) -> &'static [u8] {
+    if any { b"\n]" } else { b"[]" }
+}
+
 fn jsonl<T: serde::Serialize>(lines: &[T]) -> Result<Vec<u8>, ExportError> {
     let mut out = Vec::new();
     for line in lines {
@@ -545,6 +594,36 @@ mod tests {
                 assert_eq!(blocks.documents, project.documents().len());
                 let entities: usize = documents.iter().map(|d| d.entities.len()).sum();
                 assert_eq!(blocks.entities, entities, "{format:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_pretty_array_in_pieces_is_serde_jsons_whole() {
+        #[derive(serde::Serialize)]
+        struct Item {
+            text: String,
+            spans: Vec<(usize, usize)>,
+            empty: Vec<u8>,
+        }
+        let items: Vec<Item> = (0..5)
+            .map(|i| Item {
+                text: format!("서울\n— \"{i}\""),
+                spans: (0..i).map(|j| (j, j + 1)).collect(),
+                empty: Vec::new(),
+            })
+            .collect();
+        for n in 0..items.len() {
+            for cut in 0..=n {
+                let mut pieces = Vec::new();
+                pretty_elements(&items[..cut], true, &mut pieces).unwrap();
+                pretty_elements(&items[cut..n], cut == 0, &mut pieces).unwrap();
+                pieces.extend_from_slice(close_pretty_array(n > 0));
+                let whole = serde_json::to_vec_pretty(&items[..n]).unwrap();
+                assert_eq!(
+                    String::from_utf8(pieces).unwrap(),
+                    String::from_utf8(whole).unwrap()
+                );
             }
         }
     }
