@@ -321,24 +321,56 @@ pub struct Exported {
     pub events: usize,
 }
 
-impl ExportFormat {
-    /// Whether exporting some documents and then the next ones gives the export of them all
-    /// (one file, each document's lines on their own).
-    fn concatenates(self) -> bool {
-        matches!(self, Self::Conll(_) | Self::Spacy | Self::Doccano)
+/// The writer of a format whose blocks are written in turn (see [`export_project`]).
+enum InTurn<'s> {
+    Hf(hf::Writer),
+    LabelStudio(label_studio::Writer),
+    Brat(brat::Writer<'s>),
+}
+
+impl<'s> InTurn<'s> {
+    fn of(project: &'s Project, options: &ExportOptions) -> Option<Self> {
+        let schema = project.schema();
+        match options.format {
+            ExportFormat::HuggingFace => Some(Self::Hf(hf::Writer::new(schema))),
+            ExportFormat::LabelStudio => Some(Self::LabelStudio(label_studio::Writer::new(schema))),
+            ExportFormat::Brat => Some(Self::Brat(brat::Writer::new(
+                schema,
+                options.status_attributes,
+            ))),
+            // One file, each document's lines on their own: blocks simply concatenate.
+            ExportFormat::Conll(_) | ExportFormat::Spacy | ExportFormat::Doccano => None,
+        }
+    }
+
+    fn add(
+        &mut self,
+        documents: &[ExportDocument],
+        options: &ExportOptions,
+        sink: &mut dyn Sink,
+    ) -> Result<(), ExportError> {
+        match self {
+            Self::Hf(writer) => writer.add(documents),
+            Self::LabelStudio(writer) => sink.append_all(writer.add(documents, options)?),
+            Self::Brat(writer) => sink.append_all(writer.add(documents, options)?),
+        }
+    }
+
+    fn finish(self, sink: &mut dyn Sink) -> Result<(), ExportError> {
+        match self {
+            Self::Hf(writer) => sink.append_all(writer.finish()?),
+            Self::LabelStudio(writer) => sink.append_all(writer.finish()),
+            Self::Brat(writer) => sink.append(writer.finish()),
+        }
     }
 }
 
-/// The writer of a format whose blocks are written in turn.
-enum InTurn {
-    Hf(hf::Writer),
-    LabelStudio(label_studio::Writer),
-}
-
-/// Steps 2 and 3 for the whole project: its documents with the fixes of `report`, written.
-/// A format that concatenates goes a block of documents at a time, on every core, so memory
-/// holds a few blocks' export documents rather than a copy of the project's annotations;
-/// the files are the same, byte for byte, as one pass.
+/// Steps 2 and 3 for the whole project: its documents with the fixes of `report`, written
+/// into `sink` a block of documents at a time, so memory holds a few blocks' export
+/// documents rather than a copy of the project's annotations; the files are the same, byte
+/// for byte, as one pass. The pre-flight's fixes are applied to a few blocks at once, on
+/// every core; formats whose blocks simply concatenate are written there too, the others
+/// (whose numbering, names and declarations carry on from block to block) in turn.
 pub fn export_project(
     project: &Project,
     report: &crate::formats::preflight::PreflightReport,
@@ -347,82 +379,38 @@ pub fn export_project(
 ) -> Result<Exported, ExportError> {
     let findings = report.findings_by_document();
     let threads = crate::parallel::threads(None);
-    let counted = |documents: &[ExportDocument]| {
-        (
-            documents.len(),
-            documents.iter().map(|d| d.entities.len()).sum::<usize>(),
-            documents.iter().map(|d| d.events.len()).sum::<usize>(),
-        )
-    };
-    // Hugging Face's sentence numbers and Label Studio's task list carry on from block to
-    // block: their blocks are written in turn, after their pre-flight fixes were applied on
-    // every core.
-    let in_turn = matches!(
-        options.format,
-        ExportFormat::HuggingFace | ExportFormat::LabelStudio
-    );
-    if !options.format.concatenates() && !in_turn {
-        let documents = crate::formats::preflight::apply_documents(
-            project.documents(),
-            &findings,
-            options,
-            threads,
-        );
-        let (documents_count, entities, events) = counted(&documents);
-        sink.append_all(export(project, &documents, options)?)?;
-        return Ok(Exported {
-            documents: documents_count,
-            entities,
-            events,
-        });
-    }
+    let mut writer = InTurn::of(project, options);
+    let in_turn = writer.is_some();
     let blocks: Vec<&[Document]> = project.documents().chunks(BLOCK).collect();
     let mut exported = Exported {
         documents: 0,
         entities: 0,
         events: 0,
     };
-    let mut writer = match options.format {
-        ExportFormat::HuggingFace => Some(InTurn::Hf(hf::Writer::new(project.schema()))),
-        ExportFormat::LabelStudio => Some(InTurn::LabelStudio(label_studio::Writer::new(
-            project.schema(),
-        ))),
-        _ => None,
-    };
-    // A few blocks at a time, each appended as soon as it is written and then freed, so the
-    // export is held about once.
     for group in blocks.chunks(threads * 2) {
         let parts = crate::parallel::map_ordered(group, threads, |block| {
             let documents =
                 crate::formats::preflight::apply_documents(block, &findings, options, 1);
-            let counts = counted(&documents);
             if in_turn {
-                return Ok::<_, ExportError>((Vec::new(), Some(documents), counts));
+                return Ok::<_, ExportError>((Vec::new(), documents));
             }
-            Ok((export(project, &documents, options)?, None, counts))
+            Ok((export(project, &documents, options)?, documents))
         });
         for part in parts {
-            let (files, fixed, (documents, entities, events)) = part?;
-            exported.documents += documents;
-            exported.entities += entities;
-            exported.events += events;
-            match (&mut writer, fixed) {
-                (Some(InTurn::Hf(writer)), Some(fixed)) => writer.add(&fixed)?,
-                (Some(InTurn::LabelStudio(writer)), Some(fixed)) => {
-                    sink.append_all(writer.add(&fixed, options)?)?;
-                }
-                _ => {}
+            let (files, documents) = part?;
+            exported.documents += documents.len();
+            exported.entities += documents.iter().map(|d| d.entities.len()).sum::<usize>();
+            exported.events += documents.iter().map(|d| d.events.len()).sum::<usize>();
+            match &mut writer {
+                Some(writer) => writer.add(&documents, options, sink)?,
+                None => sink.append_all(files)?,
             }
-            files.into_iter().try_for_each(|file| sink.append(file))?;
         }
     }
     match writer {
-        Some(InTurn::Hf(writer)) => sink.append_all(writer.finish()?)?,
-        Some(InTurn::LabelStudio(writer)) => sink.append_all(writer.finish())?,
-        None if blocks.is_empty() => {
-            // No documents: the format's empty file.
-            sink.append_all(export(project, &[], options)?)?;
-        }
+        Some(writer) => writer.finish(sink)?,
+        // No documents: the format's empty file.
+        None if blocks.is_empty() => sink.append_all(export(project, &[], options)?)?,
         None => {}
     }
     Ok(exported)
@@ -454,35 +442,34 @@ fn span_text(doc: &Document, span: Span) -> Result<&str, ExportError> {
 }
 
 /// File names from document ids: characters unsafe in file names become `_`, and repeats get
-/// a number, so every document gets its own file.
-fn file_stems(documents: &[ExportDocument]) -> Vec<String> {
-    let mut taken = std::collections::HashSet::new();
-    documents
-        .iter()
-        .map(|d| {
-            let safe: String = d
-                .document
-                .id()
-                .chars()
-                .map(|c| {
-                    if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') {
-                        c
-                    } else {
-                        '_'
-                    }
-                })
-                .collect();
-            let safe = safe.trim_start_matches('.');
-            let base = if safe.is_empty() { "document" } else { safe };
-            let mut stem = base.to_owned();
-            let mut n = 2;
-            while !taken.insert(stem.to_lowercase()) {
-                stem = format!("{base}-{n}");
-                n += 1;
-            }
-            stem
-        })
-        .collect()
+/// a number, so every document gets its own file (across every block of an export).
+#[derive(Default)]
+struct Stems {
+    taken: HashSet<String>,
+}
+
+impl Stems {
+    fn next(&mut self, id: &str) -> String {
+        let safe: String = id
+            .chars()
+            .map(|c| {
+                if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let safe = safe.trim_start_matches('.');
+        let base = if safe.is_empty() { "document" } else { safe };
+        let mut stem = base.to_owned();
+        let mut n = 2;
+        while !self.taken.insert(stem.to_lowercase()) {
+            stem = format!("{base}-{n}");
+            n += 1;
+        }
+        stem
+    }
 }
 
 /// The score of an annotation made by the engine, for formats with a place for it.
@@ -579,9 +566,13 @@ mod tests {
     fn a_project_exported_block_by_block_is_the_same_as_in_one_pass() {
         let project = project(2 * BLOCK + 345);
         for format in ExportFormat::ALL {
-            for include_suggestions in [false, true] {
+            // brat's Status and Score attributes are declared from every block's annotations.
+            for (include_suggestions, status_attributes) in
+                [(false, false), (true, false), (true, true)]
+            {
                 let options = ExportOptions {
                     include_suggestions,
+                    status_attributes,
                     ..ExportOptions::new(format)
                 };
                 let report = crate::formats::preflight::check(&project, &options);
