@@ -15,7 +15,7 @@
 use serde::Serialize;
 
 use super::conll::{TagScheme, conll_name, tagged_sentences};
-use super::{ExportDocument, ExportError, OutputFile, jsonl};
+use super::{ExportDocument, ExportError, OutputFile, Sink, jsonl};
 use crate::model::Schema;
 
 /// One line of `data.jsonl`.
@@ -31,16 +31,18 @@ pub(super) fn write(
     documents: &[ExportDocument],
 ) -> Result<Vec<OutputFile>, ExportError> {
     let mut writer = Writer::new(schema);
-    writer.add(documents)?;
-    writer.finish()
+    let mut files = Vec::new();
+    files.append_all(writer.add(documents)?)?;
+    files.append_all(writer.finish()?)?;
+    Ok(files)
 }
 
-/// The export written a block of documents at a time: sentence numbers and labels outside
-/// the schema carry on from one block to the next, so the files are those of one pass.
+/// The export written a block of documents at a time, `data.jsonl` one piece per block:
+/// sentence numbers and labels outside the schema carry on from one block to the next, so
+/// the files are those of one pass.
 pub(super) struct Writer {
     labels: Vec<String>,
     sentences: usize,
-    data: Vec<u8>,
 }
 
 impl Writer {
@@ -48,7 +50,6 @@ impl Writer {
         let mut writer = Writer {
             labels: vec!["O".to_owned()],
             sentences: 0,
-            data: Vec::new(),
         };
         for label in &schema.entity_labels {
             writer.push_label(&conll_name(&label.name));
@@ -64,7 +65,11 @@ impl Writer {
         }
     }
 
-    pub(super) fn add(&mut self, documents: &[ExportDocument]) -> Result<(), ExportError> {
+    /// The piece of `data.jsonl` that holds `documents`.
+    pub(super) fn add(
+        &mut self,
+        documents: &[ExportDocument],
+    ) -> Result<Vec<OutputFile>, ExportError> {
         let mut lines = Vec::new();
         for doc in documents {
             for sentence in tagged_sentences(doc, TagScheme::Iob2) {
@@ -90,17 +95,21 @@ impl Writer {
             }
         }
         self.sentences += lines.len();
-        self.data.extend(jsonl(&lines)?);
-        Ok(())
+        Ok(vec![OutputFile {
+            path: "data.jsonl".into(),
+            bytes: jsonl(&lines)?,
+        }])
     }
 
+    /// `labels.json` (after an empty piece of `data.jsonl`, which a project with no
+    /// documents still gets).
     pub(super) fn finish(self) -> Result<Vec<OutputFile>, ExportError> {
         let mut labels_json = serde_json::to_vec(&self.labels)?;
         labels_json.push(b'\n');
         Ok(vec![
             OutputFile {
                 path: "data.jsonl".into(),
-                bytes: self.data,
+                bytes: Vec::new(),
             },
             OutputFile {
                 path: "labels.json".into(),

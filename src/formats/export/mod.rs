@@ -350,7 +350,7 @@ impl<'s> InTurn<'s> {
         sink: &mut dyn Sink,
     ) -> Result<(), ExportError> {
         match self {
-            Self::Hf(writer) => writer.add(documents),
+            Self::Hf(writer) => sink.append_all(writer.add(documents)?),
             Self::LabelStudio(writer) => sink.append_all(writer.add(documents, options)?),
             Self::Brat(writer) => sink.append_all(writer.add(documents, options)?),
         }
