@@ -20,6 +20,7 @@
 //! that never happened and is removed. A kill at any instant leaves the old project or the
 //! new one.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
 use std::io;
@@ -255,28 +256,36 @@ fn project_of(
 /// The document in `path`, which must be document `id`.
 fn read_document(path: &Path, id: &str, format: DocFormat) -> Result<Document, ProjectFileError> {
     let bytes = fs::read(path).map_err(io_error(path))?;
-    let doc: Document = parse(
-        &bytes,
-        match format {
-            DocFormat::Ron => ProjectFormat::Ron,
-            DocFormat::Json => ProjectFormat::Json,
-        },
-        path,
-    )?;
-    if doc.id() != id {
-        return Err(ProjectFileError::Syntax {
-            path: path.to_path_buf(),
-            format: "document",
-            line: 1,
-            column: 1,
-            message: format!("holds document {:?}, not {id:?}", doc.id()),
-        });
-    }
+    let doc: Document = parse(&bytes, format.into(), path)?;
+    check_id(doc.id(), id, path)?;
     Ok(doc)
 }
 
-fn parse<T: serde::de::DeserializeOwned>(
-    bytes: &[u8],
+impl From<DocFormat> for ProjectFormat {
+    fn from(format: DocFormat) -> Self {
+        match format {
+            DocFormat::Ron => ProjectFormat::Ron,
+            DocFormat::Json => ProjectFormat::Json,
+        }
+    }
+}
+
+/// A document file holds the document its name says.
+fn check_id(found: &str, id: &str, path: &Path) -> Result<(), ProjectFileError> {
+    if found == id {
+        return Ok(());
+    }
+    Err(ProjectFileError::Syntax {
+        path: path.to_path_buf(),
+        format: "document",
+        line: 1,
+        column: 1,
+        message: format!("holds document {found:?}, not {id:?}"),
+    })
+}
+
+fn parse<'a, T: Deserialize<'a>>(
+    bytes: &'a [u8],
     format: ProjectFormat,
     path: &Path,
 ) -> Result<T, ProjectFileError> {
@@ -437,7 +446,10 @@ fn commit(
             write_file(&path, &bytes, !at_once).map_err(&err)?;
             // A rename keeps the file's size and time, so they are known here already.
             Ok(match summarise {
-                true => Some((name, Cached::of(&fs::metadata(&path).map_err(&err)?, doc))),
+                true => {
+                    let meta = fs::metadata(&path).map_err(&err)?;
+                    Some((name, Cached::of(&meta, DocSummary::of(doc))))
+                }
                 false => None,
             })
         });
@@ -662,24 +674,55 @@ pub struct DocSummary {
 
 impl DocSummary {
     pub fn of(doc: &Document) -> Self {
+        Self::count(
+            doc.name(),
+            doc.is_done(),
+            doc.index().len_chars(),
+            doc.relations().len(),
+            doc.entities().iter().map(|e| (e.label.as_str(), e.status)),
+            doc.events()
+                .iter()
+                .map(|e| (e.event_type.as_str(), e.status)),
+        )
+    }
+
+    fn count<'a>(
+        name: &str,
+        done: bool,
+        chars: usize,
+        relations: usize,
+        entities: impl Iterator<Item = (&'a str, Status)>,
+        events: impl Iterator<Item = (&'a str, Status)>,
+    ) -> Self {
         let column = |status: Status| {
             Status::ALL
                 .iter()
                 .position(|&s| s == status)
                 .expect("ALL lists every status")
         };
+        let tally =
+            |counts: &mut BTreeMap<String, [usize; 3]>, name: &str, status: Status| match counts
+                .get_mut(name)
+            {
+                Some(row) => row[column(status)] += 1,
+                None => {
+                    let mut row = [0; 3];
+                    row[column(status)] = 1;
+                    counts.insert(name.to_owned(), row);
+                }
+            };
         let mut summary = DocSummary {
-            name: doc.name().to_owned(),
-            done: doc.is_done(),
-            chars: doc.index().len_chars(),
-            relations: doc.relations().len(),
+            name: name.to_owned(),
+            done,
+            chars,
+            relations,
             ..DocSummary::default()
         };
-        for e in doc.entities() {
-            summary.entities.entry(e.label.clone()).or_default()[column(e.status)] += 1;
+        for (label, status) in entities {
+            tally(&mut summary.entities, label, status);
         }
-        for e in doc.events() {
-            summary.events.entry(e.event_type.clone()).or_default()[column(e.status)] += 1;
+        for (event_type, status) in events {
+            tally(&mut summary.events, event_type, status);
         }
         summary
     }
@@ -694,6 +737,63 @@ impl DocSummary {
         };
         self.done || (!any(0) && any(1))
     }
+}
+
+/// What a summary needs of a document file, borrowed where it can be: reading only this
+/// skips building the document (its text index, every annotation's origin and span).
+#[derive(Deserialize)]
+struct SummaryView<'a> {
+    #[serde(borrow)]
+    id: Cow<'a, str>,
+    #[serde(borrow)]
+    name: Cow<'a, str>,
+    #[serde(borrow)]
+    text: Cow<'a, str>,
+    #[serde(default, borrow)]
+    entities: Vec<Counted<'a>>,
+    #[serde(default, borrow)]
+    events: Vec<CountedEvent<'a>>,
+    #[serde(default)]
+    relations: Vec<serde::de::IgnoredAny>,
+    #[serde(default)]
+    done: bool,
+}
+
+#[derive(Deserialize)]
+struct Counted<'a> {
+    #[serde(borrow)]
+    label: Cow<'a, str>,
+    status: Status,
+}
+
+#[derive(Deserialize)]
+struct CountedEvent<'a> {
+    #[serde(rename = "type", borrow)]
+    event_type: Cow<'a, str>,
+    status: Status,
+}
+
+/// The summary of the document file at `path`, which must hold document `id`. From JSON
+/// through [`SummaryView`] (3.96 s for 100,000 documents rather than 5.2-5.9 s); from RON
+/// through the whole document, since ron skips the fields a view leaves out more slowly
+/// than it reads them (20 s rather than 17 s).
+fn read_summary(path: &Path, id: &str, format: DocFormat) -> Result<DocSummary, ProjectFileError> {
+    if format == DocFormat::Ron {
+        return Ok(DocSummary::of(&read_document(path, id, format)?));
+    }
+    let bytes = fs::read(path).map_err(io_error(path))?;
+    let view: SummaryView = parse(&bytes, format.into(), path)?;
+    check_id(&view.id, id, path)?;
+    Ok(DocSummary::count(
+        &view.name,
+        view.done,
+        view.text.chars().count(),
+        view.relations.len(),
+        view.entities.iter().map(|e| (e.label.as_ref(), e.status)),
+        view.events
+            .iter()
+            .map(|e| (e.event_type.as_ref(), e.status)),
+    ))
 }
 
 /// A folder project's name, schema and document summaries, in document order.
@@ -715,11 +815,11 @@ struct Cached {
 }
 
 impl Cached {
-    fn of(meta: &fs::Metadata, doc: &Document) -> Self {
+    fn of(meta: &fs::Metadata, summary: DocSummary) -> Self {
         Cached {
             size: meta.len(),
             modified_ns: modified_ns(meta),
-            summary: DocSummary::of(doc),
+            summary,
         }
     }
 
@@ -804,8 +904,8 @@ fn summaries(folder: &Path, manifest: &Manifest) -> Result<Vec<DocSummary>, Proj
         {
             return Ok((name, hit.clone(), false));
         }
-        let doc = read_document(&path, id, format)?;
-        Ok((name, Cached::of(&meta, &doc), true))
+        let summary = read_summary(&path, id, format)?;
+        Ok((name, Cached::of(&meta, summary), true))
     });
     let found = found
         .into_iter()
@@ -919,6 +1019,63 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    #[test]
+    fn a_summary_read_from_a_file_is_the_documents_own() {
+        use crate::model::{Entity, EntityId, Origin, Span};
+        let entity = |id, start, label: &str, origin: Origin, status| Entity {
+            id: EntityId(id),
+            span: Span {
+                start,
+                end: start + 2,
+            },
+            label: label.into(),
+            origin,
+            status,
+        };
+        let auto = Origin::Auto {
+            engine: "gazetteer".into(),
+            rule: "gazetteer:\"cities\"".into(),
+            score: 0.5,
+        };
+        let doc = Document::new(
+            "d1".into(),
+            "서울 \"news\"".into(),
+            None,
+            "서울 — Park\nmet \"Hill\" 東京".into(),
+        )
+        .with_annotations(
+            vec![
+                entity(1, 0, "GPE", auto.clone(), Status::Suggested),
+                entity(2, 5, "PER", Origin::Manual, Status::Accepted),
+                entity(3, 10, "PER", auto, Status::Rejected),
+                entity(
+                    4,
+                    19,
+                    "GPE",
+                    Origin::Imported {
+                        source: "g.jsonl".into(),
+                    },
+                    Status::Accepted,
+                ),
+            ],
+            Vec::new(),
+            Vec::new(),
+        );
+        let dir = tempfile::tempdir().unwrap();
+        for format in [DocFormat::Ron, DocFormat::Json] {
+            let path = dir.path().join(file_name("d1", format.extension()));
+            fs::write(&path, encode_document(&doc, format).unwrap()).unwrap();
+            assert_eq!(
+                read_summary(&path, "d1", format).unwrap(),
+                DocSummary::of(&doc)
+            );
+            assert!(
+                read_summary(&path, "d2", format).is_err(),
+                "another document's file"
+            );
         }
     }
 
