@@ -205,17 +205,28 @@ pub fn write_file(path: &Path, bytes: &[u8], sync: bool) -> io::Result<()> {
     if sync { file.sync_all() } else { Ok(()) }
 }
 
-/// Makes the files at `paths` durable. On Linux one `syncfs` of their file system: a save of
-/// 100,000 files spent a third of its time in per-file syncs, each a journal commit, where
-/// one sync flushes them together in about a second. Elsewhere, or if the call fails, each
-/// file is synced on its own.
+/// Makes the files at `paths` durable. On Linux one `syncfs` of each file system they are on
+/// (one, nearly always): a save of 100,000 files spent a third of its time in per-file syncs,
+/// each a journal commit, where one sync flushes them together in about a second. Elsewhere,
+/// or if a call fails, each file is synced on its own.
 pub fn sync_files(paths: &[PathBuf]) -> io::Result<()> {
     #[cfg(target_os = "linux")]
-    if let Some(first) = paths.first() {
+    {
         use std::os::fd::AsRawFd;
-        let file = fs::File::open(first)?;
-        // SAFETY: `syncfs` only reads the descriptor, which `file` keeps open for the call.
-        if unsafe { libc::syncfs(file.as_raw_fd()) } == 0 {
+        use std::os::unix::fs::MetadataExt;
+        let mut folders = std::collections::HashSet::new();
+        let mut devices = std::collections::HashSet::new();
+        let mut synced = true;
+        for path in paths {
+            let folder = path.parent().unwrap_or(Path::new("."));
+            if !folders.insert(folder) || !devices.insert(fs::metadata(folder)?.dev()) {
+                continue;
+            }
+            let file = fs::File::open(path)?;
+            // SAFETY: `syncfs` only reads the descriptor, which `file` keeps open for the call.
+            synced &= unsafe { libc::syncfs(file.as_raw_fd()) } == 0;
+        }
+        if synced {
             return Ok(());
         }
     }
