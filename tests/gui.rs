@@ -693,7 +693,7 @@ fn suggestions(harness: &Harness<'_, TagdeskApp>) -> Vec<(String, String, String
             Origin::Auto { rule, .. } => Some((
                 d.span_text(e.span).unwrap().to_owned(),
                 e.label.clone(),
-                rule.clone(),
+                rule.to_string(),
             )),
             _ => None,
         })

@@ -204,8 +204,8 @@ fn additions(doc: &Document, proposals: &Proposals, replaced: &Replaced) -> Edit
             span: proposed.span,
             label: proposed.label.to_owned(),
             origin: Origin::Auto {
-                engine: engine_name(proposed.rule).to_owned(),
-                rule: proposed.rule.to_owned(),
+                engine: engine_name(proposed.rule).into(),
+                rule: proposed.rule.into(),
                 score: proposed.score,
             },
             status: Status::Suggested,
@@ -244,8 +244,8 @@ fn additions(doc: &Document, proposals: &Proposals, replaced: &Replaced) -> Edit
             trigger: proposed.trigger,
             arguments,
             origin: Origin::Auto {
-                engine: engine_name(proposed.rule).to_owned(),
-                rule: proposed.rule.to_owned(),
+                engine: engine_name(proposed.rule).into(),
+                rule: proposed.rule.into(),
                 score: proposed.score,
             },
             status: Status::Suggested,

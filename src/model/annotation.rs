@@ -1,5 +1,6 @@
 //! Entities, events and relations: what an annotator (or the engine) says about a span.
 
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 use super::Span;
@@ -37,8 +38,8 @@ id_type!(
 pub enum Origin {
     /// Proposed by the pre-annotation engine: which engine, which rule or lexicon, how sure.
     Auto {
-        engine: String,
-        rule: String,
+        engine: CompactString,
+        rule: CompactString,
         score: f32,
     },
     /// Made by hand in tagdesk.

@@ -120,7 +120,7 @@ fn verdict(makers: &[usize], names: &[String], k: usize) -> (Origin, Status) {
         (
             Origin::Auto {
                 engine: ANNOTATORS.into(),
-                rule: who.join(", "),
+                rule: who.join(", ").into(),
                 score: makers.len() as f32 / k as f32,
             },
             Status::Suggested,

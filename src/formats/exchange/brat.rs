@@ -410,8 +410,8 @@ pub fn parse_brat(
     let source = file_name(ann_path);
     let origin_of = |id: &str| match scores.get(id) {
         Some(&score) => Origin::Auto {
-            engine: "brat".to_owned(),
-            rule: source.clone(),
+            engine: "brat".into(),
+            rule: source.as_str().into(),
             score,
         },
         None => Origin::Imported {

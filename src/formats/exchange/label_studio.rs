@@ -135,9 +135,10 @@ pub fn parse_label_studio(
                     (Status::Suggested, Some(score)) => Origin::Auto {
                         engine: completion
                             .model_version
-                            .clone()
-                            .unwrap_or_else(|| "label-studio".to_owned()),
-                        rule: source.clone(),
+                            .as_deref()
+                            .unwrap_or("label-studio")
+                            .into(),
+                        rule: source.as_str().into(),
                         score,
                     },
                     _ => Origin::Imported {
