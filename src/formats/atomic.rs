@@ -16,50 +16,15 @@ pub fn backup_path(path: &Path) -> PathBuf {
 /// and syncs it, keeps the old file as [`backup_path`], then renames the new one over it. At
 /// every instant `path` holds either the old content or the new, never a mix.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let Some(file_name) = path.file_name() else {
+    if path.file_name().is_none() {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
             "the path names no file",
         ));
-    };
-    let tmp = dir.join(temporary(Path::new(file_name)));
-
-    let replaced = (|| {
-        let mut file = OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .open(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        drop(file);
-        if path.exists() {
-            let backup = backup_path(path);
-            match fs::remove_file(&backup) {
-                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
-                _ => {}
-            }
-            // A hard link keeps the old file whole without copying it; copy where links fail.
-            if fs::hard_link(path, &backup).is_err() {
-                fs::copy(path, &backup)?;
-            }
-        }
-        fs::rename(&tmp, path)
-    })();
-    if let Err(e) = replaced {
-        let _ = fs::remove_file(&tmp); // best effort: the error that matters is `e`
-        return Err(e);
     }
-    // Make the rename itself durable; not all platforms can open a folder, so ignore failure.
-    if let Ok(dir) = File::open(&dir) {
-        let _ = dir.sync_all();
-    }
-    remove_stale_temporaries(&dir, &[file_name]);
-    Ok(())
+    let mut staged = Staged::default();
+    staged.append(path, bytes)?;
+    staged.commit().map(|_| ()).map_err(|(_, e)| e)
 }
 
 /// From this many files on, [`Staged::commit`] syncs them all at once.
@@ -154,6 +119,7 @@ impl Staged {
                     Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(err(e)),
                     _ => {}
                 }
+                // A hard link keeps the old file whole without copying it; copy where links fail.
                 if fs::hard_link(path, &backup).is_err() {
                     fs::copy(path, &backup).map_err(err)?;
                 }
@@ -171,6 +137,7 @@ impl Staged {
                 .push(name);
         }
         for (dir, names) in by_folder {
+            // Makes the renames durable; not all platforms can open a folder.
             if let Ok(dir) = File::open(dir) {
                 let _ = dir.sync_all();
             }

@@ -442,21 +442,23 @@ fn commit(
             let bytes = encode_document(doc, format)?;
             let name = file_name(doc.id(), format.extension());
             let path = staging.join(DOCS).join(&name);
-            let err = io_error(&path);
-            write_file(&path, &bytes, !at_once).map_err(&err)?;
+            write_file(&path, &bytes, !at_once).map_err(io_error(&path))?;
             // A rename keeps the file's size and time, so they are known here already.
-            Ok(match summarise {
+            let summary = match summarise {
                 true => {
-                    let meta = fs::metadata(&path).map_err(&err)?;
+                    let meta = fs::metadata(&path).map_err(io_error(&path))?;
                     Some((name, Cached::of(&meta, DocSummary::of(doc))))
                 }
                 false => None,
-            })
+            };
+            Ok((path, summary))
         });
-        let summaries = written
+        let (mut staged, summaries): (Vec<PathBuf>, Vec<_>) = written
             .into_iter()
-            .filter_map(Result::transpose)
-            .collect::<Result<Vec<_>, ProjectFileError>>()?;
+            .collect::<Result<Vec<_>, ProjectFileError>>()?
+            .into_iter()
+            .unzip();
+        let summaries: Vec<(String, Cached)> = summaries.into_iter().flatten().collect();
         if let Some(bytes) = &manifest_bytes {
             write_file(&staging.join(MANIFEST), bytes, !at_once).map_err(&serr)?;
         }
@@ -469,14 +471,6 @@ fn commit(
             .map_err(&serr)?;
         }
         if at_once {
-            let mut staged: Vec<PathBuf> = wanted
-                .iter()
-                .map(|d| {
-                    staging
-                        .join(DOCS)
-                        .join(file_name(d.id(), format.extension()))
-                })
-                .collect();
             if manifest_bytes.is_some() {
                 staged.push(staging.join(MANIFEST));
             }
