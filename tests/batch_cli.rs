@@ -32,6 +32,21 @@ fn ok(args: &[&str], stdin: &[u8]) -> String {
     String::from_utf8(output.stdout).expect("utf-8")
 }
 
+/// The text of a line's PER entities, sliced at their char offsets.
+fn people(line: &serde_json::Value) -> Vec<String> {
+    let text: Vec<char> = line["text"].as_str().unwrap().chars().collect();
+    line["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["label"] == "PER")
+        .map(|e| {
+            let (s, e) = (e["start"].as_u64().unwrap(), e["end"].as_u64().unwrap());
+            text[s as usize..e as usize].iter().collect()
+        })
+        .collect()
+}
+
 fn corpus(n: usize) -> String {
     (0..n)
         .map(|i| {
@@ -58,18 +73,7 @@ fn annotate_file_streams_jsonl_from_stdin_to_stdout_in_input_order() {
     assert_eq!(lines.len(), 1200);
     for (i, line) in lines.iter().enumerate() {
         assert_eq!(line["id"], format!("n{i}"));
-        let text: Vec<char> = line["text"].as_str().unwrap().chars().collect();
-        let people: Vec<String> = line["entities"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|e| e["label"] == "PER")
-            .map(|e| {
-                let (s, e) = (e["start"].as_u64().unwrap(), e["end"].as_u64().unwrap());
-                text[s as usize..e as usize].iter().collect()
-            })
-            .collect();
-        assert_eq!(people, ["Lee Jae-myung", "Keir Starmer"], "line {i}");
+        assert_eq!(people(line), ["Lee Jae-myung", "Keir Starmer"], "line {i}");
     }
     // The same as reading the file.
     assert_eq!(ok(&["annotate-file", file.to_str().unwrap()], b""), piped);
@@ -119,4 +123,36 @@ fn threads_change_neither_annotate_file_nor_annotate() {
     };
     assert!(projects[0].1.starts_with("Learned from 5 documents"));
     assert_eq!(report(&projects[0].1), report(&projects[1].1));
+}
+
+#[test]
+fn a_book_length_text_is_read_in_sections_with_exact_offsets_on_any_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let paragraph = "서울 — President Lee Jae-myung met Prime Minister Keir Starmer\u{a0}in London \
+                     on Monday.\n\n";
+    // About 700 KB: three sections of the engine's, read on one thread and on two.
+    let copies = 700_000 / paragraph.len();
+    let file = dir.path().join("book.txt");
+    std::fs::write(&file, paragraph.repeat(copies)).unwrap();
+    let file = file.to_str().unwrap();
+    let one = ok(&["annotate-file", file, "--threads", "1"], b"");
+    assert_eq!(ok(&["annotate-file", file, "--threads", "2"], b""), one);
+    let line: serde_json::Value = serde_json::from_str(one.trim_end()).unwrap();
+    let people = people(&line);
+    assert_eq!(people.len(), 2 * copies);
+    assert!(
+        people
+            .chunks(2)
+            .all(|pair| pair == ["Lee Jae-myung", "Keir Starmer"])
+    );
+    // Every meeting's arguments point at entities of its own paragraph.
+    let events = line["events"].as_array().unwrap();
+    assert_eq!(events.len(), copies, "one meeting per paragraph");
+    for event in events {
+        let trigger = event["trigger"]["start"].as_u64().unwrap();
+        for argument in event["arguments"].as_array().unwrap() {
+            let start = argument["start"].as_u64().unwrap();
+            assert!(start.abs_diff(trigger) < 100, "{event}");
+        }
+    }
 }

@@ -11,15 +11,18 @@ mod events;
 pub mod learn;
 mod lexicon;
 pub mod markup;
+mod sections;
 mod suggest;
 mod tokens;
 
 pub use dictionary::{Dictionary, DictionaryError};
+pub use sections::{join as join_sections, sections};
 pub use suggest::{ENGINE_NAME, is_untouched, refresh_edit, suggestion_edit};
 pub use tokens::{Case, Gap, Sentence, Token, TokenKind, sentences, tokenize};
 
 use std::cell::RefCell;
 use std::mem;
+use std::ops::Range;
 use std::sync::Arc;
 
 use crate::model::{DictionaryPattern, Schema, Span};
@@ -140,8 +143,26 @@ impl Engine {
     }
 
     /// Proposes entities and events for `text` with `model` instead of the attached one
-    /// (`None`: the rules alone).
+    /// (`None`: the rules alone), one [section](sections) after another.
     pub fn annotate_with(&self, text: &str, model: Option<&Model>) -> Proposals {
+        let parts = sections(text)
+            .into_iter()
+            .map(|range| {
+                let proposals = self.read_section(&text[range.clone()], model);
+                (range, proposals)
+            })
+            .collect();
+        join_sections(text, parts)
+    }
+
+    /// The proposals for one of [`sections`]`(text)`, with the attached model, in the
+    /// section's own char offsets: [`join_sections`] puts them together, so that the sections
+    /// of a long text can be read on several threads.
+    pub fn annotate_section(&self, text: &str, section: Range<usize>) -> Proposals {
+        self.read_section(&text[section], self.model.as_deref())
+    }
+
+    fn read_section(&self, text: &str, model: Option<&Model>) -> Proposals {
         match model.filter(|m| !m.is_empty()) {
             Some(model) => self.analyse(text, true, |analysis| model.propose(self, &analysis)),
             None => self.analyse(text, false, |analysis| {

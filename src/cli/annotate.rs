@@ -2,6 +2,7 @@
 
 use std::collections::HashSet;
 use std::io::{BufRead, Write};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -9,7 +10,9 @@ use serde::Serialize;
 
 use crate::annotate::eval::{self, EvalOptions};
 use crate::annotate::learn;
-use crate::annotate::{Dictionary, Engine, refresh_edit, suggestion_edit};
+use crate::annotate::{
+    Dictionary, Engine, Proposals, join_sections, refresh_edit, sections, suggestion_edit,
+};
 use crate::formats::{folder, import, project as project_file};
 use crate::model::{Document, Edit, Project, Schema};
 
@@ -298,8 +301,32 @@ impl Batch<'_> {
     }
 
     fn flush(&mut self, out: &mut dyn Write) -> Result<()> {
-        let lines = crate::parallel::map_ordered(&self.docs, self.threads, |(id, doc)| {
-            file_line(self.engine, self.schema, id, doc)
+        // The threads share out sections, not documents, so that one long text uses them all.
+        let work: Vec<(usize, Range<usize>)> = self
+            .docs
+            .iter()
+            .enumerate()
+            .flat_map(|(k, (_, doc))| sections(doc.text()).into_iter().map(move |r| (k, r)))
+            .collect();
+        let parts = crate::parallel::map_ordered(&work, self.threads, |(k, range)| {
+            let text = self.docs[*k].1.text();
+            (
+                range.clone(),
+                self.engine.annotate_section(text, range.clone()),
+            )
+        });
+        let mut per_doc: Vec<Vec<_>> = self.docs.iter().map(|_| Vec::new()).collect();
+        for ((k, _), part) in work.iter().zip(parts) {
+            per_doc[*k].push(part);
+        }
+        let docs: Vec<_> = self
+            .docs
+            .iter()
+            .zip(per_doc)
+            .map(|(doc, parts)| (doc, join_sections(doc.1.text(), parts)))
+            .collect();
+        let lines = crate::parallel::map_ordered(&docs, self.threads, |((id, doc), proposals)| {
+            file_line(self.schema, id, doc, proposals)
         });
         for line in lines {
             out.write_all(&line?)?;
@@ -313,14 +340,17 @@ impl Batch<'_> {
 
 /// One document's `annotate-file` line, newline included.
 fn file_line(
-    engine: &Engine,
     schema: Option<&Schema>,
     id: &str,
     doc: &Document,
+    proposals: &Proposals,
 ) -> serde_json::Result<Vec<u8>> {
-    let proposals = engine.annotate(doc.text());
+    let fitted;
     let proposals = match schema {
-        Some(schema) => proposals.fit_schema(schema),
+        Some(schema) => {
+            fitted = proposals.fit_schema(schema);
+            &fitted
+        }
         None => proposals,
     };
     let line = FileLine {
