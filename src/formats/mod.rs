@@ -7,6 +7,7 @@ pub mod folder;
 pub mod import;
 pub mod preflight;
 pub mod project;
+mod ron_skim;
 pub mod schema_file;
 
 /// A serde_json error without the " at line L column C" it ends with, for messages that give
