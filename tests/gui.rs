@@ -1606,3 +1606,42 @@ fn a_folder_project_saved_after_a_schema_edit_is_recovered_after_a_crash() {
     assert_eq!(harness.state().project().documents(), lost.as_slice());
     assert!(!harness.state().project().learning());
 }
+
+#[test]
+fn the_open_bench_scrolls_the_documents_list_it_times() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus: String = (0..400)
+        .map(|i| {
+            let text =
+                format!("서울 — President Lee Jae-myung met Keir Starmer on Monday, {i} May.");
+            format!(
+                "{}\n",
+                serde_json::json!({"id": format!("n{i}"), "text": text})
+            )
+        })
+        .collect();
+    std::fs::write(dir.path().join("corpus.jsonl"), corpus).unwrap();
+    let project = dir.path().join("p.tagdesk");
+    for args in [
+        vec!["new", project.to_str().unwrap()],
+        vec!["add", project.to_str().unwrap(), "corpus.jsonl"],
+        vec!["annotate", project.to_str().unwrap()],
+    ] {
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_tagdesk"))
+            .args(&args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(status.status.success(), "{args:?}: {status:?}");
+    }
+    let still = tagdesk::app::bench::measure_open(&project, 1).unwrap();
+    let scrolled = tagdesk::app::bench::measure_open(&project, 40).unwrap();
+    assert_eq!(scrolled.documents, 400);
+    assert!(still.list_last_shown < 30, "{}", still.list_last_shown);
+    assert!(
+        scrolled.list_last_shown > still.list_last_shown + 100,
+        "{} then {}",
+        still.list_last_shown,
+        scrolled.list_last_shown
+    );
+}

@@ -347,7 +347,12 @@ fn bench_open(project: &std::path::Path, frames: usize, out: &mut dyn Write) -> 
     writeln!(out, "first frame:       {:.0} ms", s.first_frame_ms)?;
     writeln!(out, "fully loaded:      {:.0} ms", s.loaded_ms)?;
     writeln!(out, "while loading:     {}", quantiles(&s.loading_frames))?;
-    writeln!(out, "scrolling list:    {}", quantiles(&s.list_frames))?;
+    writeln!(
+        out,
+        "scrolling list:    {} (down to document {})",
+        quantiles(&s.list_frames),
+        s.list_last_shown + 1
+    )?;
     writeln!(out, "Ctrl+S, one edit:  {:.1} ms", s.save_ms)?;
     if let Some(mb) = s.peak_rss_mb {
         writeln!(out, "peak memory:       {mb:.0} MB")?;
