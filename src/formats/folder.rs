@@ -130,6 +130,24 @@ pub fn file_name(id: &str, extension: &str) -> String {
     format!("{name}.{extension}")
 }
 
+/// Refuses documents whose files would be one where case does not count (macOS, Windows):
+/// there one would silently replace the other, on this machine or in a teammate's checkout.
+/// File names are ASCII, so ASCII case is all that can make two equal.
+fn check_file_names(project: &Project, folder: &Path) -> Result<(), ProjectFileError> {
+    let mut seen: HashMap<String, &str> = HashMap::with_capacity(project.documents().len());
+    for doc in project.documents() {
+        let folded = file_name(doc.id(), "").to_ascii_lowercase();
+        if let Some(first) = seen.insert(folded, doc.id()) {
+            return Err(ProjectFileError::SharedFile {
+                path: folder.to_path_buf(),
+                first: first.to_owned(),
+                second: doc.id().to_owned(),
+            });
+        }
+    }
+    Ok(())
+}
+
 fn io_error(path: &Path) -> impl Fn(io::Error) -> ProjectFileError + '_ {
     move |source| ProjectFileError::Io {
         path: path.to_path_buf(),
@@ -403,6 +421,7 @@ fn commit(
                 .map(|d| d.id().to_owned())
                 .collect(),
         };
+        check_file_names(project, folder)?;
         let manifest_bytes = encode(&manifest, DocFormat::Ron, 3)?;
         let old_manifest = fs::read(folder.join(MANIFEST)).ok();
         let manifest_bytes = (!changes.partial
@@ -974,6 +993,32 @@ mod tests {
             .unwrap();
         }
         p
+    }
+
+    #[test]
+    fn documents_whose_files_differ_only_in_case_are_refused_before_anything_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("p.tagdesk");
+        let mut p = project(&["one"]);
+        let doc = project(&["two"]).documents()[0]
+            .clone()
+            .with_id("D0".into());
+        p.apply(crate::model::Edit::AddDocument {
+            index: 1,
+            document: Box::new(doc),
+        })
+        .unwrap();
+        let err = save(&mut p, &folder).unwrap_err();
+        assert!(
+            matches!(&err, ProjectFileError::SharedFile { first, second, .. } if first == "d0" && second == "D0"),
+            "{err}"
+        );
+        assert!(err.to_string().contains("differ only in case"), "{err}");
+        assert!(!folder.join(MANIFEST).exists());
+        assert_eq!(fs::read_dir(folder.join(DOCS)).unwrap().count(), 0);
+        p.apply(crate::model::Edit::RemoveDocument { index: 1 })
+            .unwrap();
+        save(&mut p, &folder).unwrap();
     }
 
     #[test]

@@ -80,6 +80,12 @@ pub enum ProjectFileError {
         path: PathBuf,
         problems: Vec<Problem>,
     },
+    #[error("{}: documents {first:?} and {second:?} differ only in case, so their files would be one on macOS and Windows; rename one, or save as a single project file", path.display())]
+    SharedFile {
+        path: PathBuf,
+        first: String,
+        second: String,
+    },
     #[error("{}: could not encode the project as {format}: {message}", path.display())]
     Encode {
         path: PathBuf,

@@ -291,18 +291,32 @@ impl Project {
 
 /// Ids for documents about to join a project, each one new: `wanted` if free, else
 /// `wanted-2`, `wanted-3`… Probing for a name resumes where it last stopped, so adding many
-/// documents of one name costs O(n), not O(n²).
+/// documents of one name costs O(n), not O(n²). An id is free only if no other differs from it
+/// by ASCII case alone (`Report` and `report`), since a folder project's files would be one
+/// where case does not count.
 #[derive(Debug, Default)]
 pub struct NewIds {
+    /// The project's ids and those claimed, in ASCII lower case; filled at the first claim.
     taken: HashSet<String>,
+    read_project: bool,
     next: HashMap<String, usize>,
 }
 
 impl NewIds {
-    /// An id based on `wanted` that neither `project` nor an earlier claim has.
+    /// An id based on `wanted` that neither `project` nor an earlier claim has, whatever
+    /// the case.
     pub fn claim(&mut self, project: &Project, wanted: &str) -> String {
+        if !self.read_project {
+            self.read_project = true;
+            self.taken.extend(
+                project
+                    .documents()
+                    .iter()
+                    .map(|d| d.id().to_ascii_lowercase()),
+            );
+        }
         let taken = &self.taken;
-        let free = |id: &str| project.document(id).is_none() && !taken.contains(id);
+        let free = |id: &str| !taken.contains(&id.to_ascii_lowercase());
         let id = if free(wanted) {
             wanted.to_owned()
         } else {
@@ -317,7 +331,7 @@ impl NewIds {
             self.next.insert(wanted.to_owned(), n);
             id
         };
-        self.taken.insert(id.clone());
+        self.taken.insert(id.to_ascii_lowercase());
         id
     }
 }

@@ -890,4 +890,8 @@ fn new_ids_are_free_and_many_of_one_name_are_numbered_in_turn() {
     let many: Vec<String> = (0..10_000).map(|_| ids.claim(&p, "서울")).collect();
     assert_eq!(many[0], "서울-2");
     assert_eq!(many[9_999], "서울-10001");
+    // Case alone does not make an id new: the two would be one file on macOS.
+    assert_eq!(ids.claim(&p, "D1"), "D1-5");
+    assert_eq!(ids.claim(&p, "Report"), "Report");
+    assert_eq!(ids.claim(&p, "report"), "report-2");
 }
