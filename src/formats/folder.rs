@@ -275,7 +275,17 @@ fn project_of(
 /// The document in `path`, which must be document `id`.
 fn read_document(path: &Path, id: &str, format: DocFormat) -> Result<Document, ProjectFileError> {
     let bytes = fs::read(path).map_err(io_error(path))?;
-    let doc: Document = parse(&bytes, format.into(), path)?;
+    parse_document(&bytes, path, id, format)
+}
+
+/// The document in `bytes`, read from `path`, which must be document `id`.
+fn parse_document(
+    bytes: &[u8],
+    path: &Path,
+    id: &str,
+    format: DocFormat,
+) -> Result<Document, ProjectFileError> {
+    let doc: Document = parse(bytes, format.into(), path)?;
     check_id(doc.id(), id, path)?;
     Ok(doc)
 }
@@ -796,9 +806,7 @@ fn read_summary(path: &Path, id: &str, format: DocFormat) -> Result<DocSummary, 
     if format == DocFormat::Ron {
         let skimmed = std::str::from_utf8(&bytes).ok().and_then(ron_skim::skim);
         let Some(doc) = skimmed else {
-            let doc: Document = parse(&bytes, format.into(), path)?;
-            check_id(doc.id(), id, path)?;
-            return Ok(DocSummary::of(&doc));
+            return Ok(DocSummary::of(&parse_document(&bytes, path, id, format)?));
         };
         check_id(&doc.id, id, path)?;
         return Ok(DocSummary::count(

@@ -35,6 +35,11 @@ use crate::model::{ArgTarget, Cardinality, Document, Schema, Span, Status};
 /// The document meta key holding brat lines tagdesk does not model, one per line.
 pub const EXTRA_META_KEY: &str = "brat.extra";
 
+/// True when one of `lines` (of `annotation.conf`, `NAME\targuments`) declares `name`.
+fn declares(lines: &[String], name: &str) -> bool {
+    lines.iter().any(|l| l.split('\t').next() == Some(name))
+}
+
 /// A name as brat can hold it: `:` and whitespace become `_`.
 pub fn brat_name(name: &str) -> Cow<'_, str> {
     if name.contains(|c: char| c == ':' || c.is_whitespace()) {
@@ -378,11 +383,7 @@ impl<'s> Conf<'s> {
             }
             for event in &doc.events {
                 let name = brat_name(&event.event_type).into_owned();
-                if schema.event_type(&event.event_type).is_none()
-                    && !self
-                        .events
-                        .iter()
-                        .any(|e| e.split('\t').next() == Some(&name))
+                if schema.event_type(&event.event_type).is_none() && !declares(&self.events, &name)
                 {
                     self.events.push(name);
                 }
@@ -390,10 +391,7 @@ impl<'s> Conf<'s> {
             for relation in &doc.relations {
                 let name = brat_name(&relation.relation_type).into_owned();
                 if schema.relation_type(&relation.relation_type).is_none()
-                    && !self
-                        .relations
-                        .iter()
-                        .any(|r| r.split('\t').next() == Some(&name))
+                    && !declares(&self.relations, &name)
                 {
                     self.relations
                         .push(format!("{name}\tArg1:<ENTITY>, Arg2:<ENTITY>"));
