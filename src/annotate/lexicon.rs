@@ -448,7 +448,7 @@ const MONTHS: &[(&str, u8)] = &[
 ];
 
 /// Lines of a lexicon file without comments and blank lines.
-fn entries(file: &'static str) -> impl Iterator<Item = &'static str> {
+pub(crate) fn entries(file: &'static str) -> impl Iterator<Item = &'static str> {
     file.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))

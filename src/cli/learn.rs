@@ -356,8 +356,9 @@ fn print_table(curve: &Curve, leave_one_out: bool, out: &mut dyn Write) -> Resul
         write!(out, " {:>10}", "trigger F1")?;
     }
     writeln!(out, " {:>8} {:>12}", "train s", "words/s")?;
-    for (n, p) in curve.points.iter().enumerate() {
-        let name = match (n, leave_one_out) {
+    for p in &curve.points {
+        // The rules alone are the point with no training (which `--train-sizes` may leave out).
+        let name = match (p.train_docs, leave_one_out) {
             (0, _) => "rules".to_owned(),
             (_, true) => format!("{} (loo)", p.train_docs),
             _ => p.train_docs.to_string(),

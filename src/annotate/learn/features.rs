@@ -11,6 +11,8 @@ use crate::annotate::events::TriggerHit;
 use crate::annotate::lexicon::hash_word;
 use crate::annotate::tokens::{Case, Gap, TokenKind};
 
+use super::knowledge::{Knowledge, Known};
+
 /// Feature templates; each value is mixed with the template so that templates never collide.
 mod template {
     pub const BIAS: u64 = 1;
@@ -60,6 +62,21 @@ mod template {
     pub const RUN_BEFORE: u64 = 34;
     pub const RUN_AFTER: u64 = 35;
     pub const RUN_LENGTH: u64 = 36;
+    /// What the general word lists say about the word (a given name, a place…), with its
+    /// case, and about its neighbours.
+    pub const KNOW: u64 = 37;
+    pub const KNOW_PREV: u64 = 38;
+    pub const KNOW_NEXT: u64 = 39;
+    /// The rules' label at another occurrence of the same capitalised word in the document
+    /// (`Langejans` alone, where `Delwyn J. Langejans` was a PER): names repeat.
+    pub const DOC_RULE: u64 = 40;
+    /// WordNet's kind of thing for the word as a common noun (with its case), as a proper
+    /// noun, as a longer proper noun's first or last word; and for a run's last word.
+    pub const SENSE: u64 = 41;
+    pub const SENSE_PROPER: u64 = 42;
+    pub const SENSE_PROPER_FIRST: u64 = 43;
+    pub const SENSE_PROPER_LAST: u64 = 44;
+    pub const RUN_HEAD_SENSE: u64 = 45;
 }
 
 /// Sentinel values of neighbours past the sentence's edges.
@@ -109,6 +126,8 @@ struct Keys {
     rule: u64,
     rule_name: u64,
     trigger_rule: u64,
+    /// What the general word lists say of the word.
+    know: Known,
 }
 
 /// The features of every token of a document, flat: token `i` has
@@ -125,6 +144,9 @@ pub(crate) struct Features {
     affix_starts: Vec<u32>,
     /// Per token of the current sentence, the run of capitalised words it is in.
     runs: Vec<Option<(usize, usize)>>,
+    /// (lower-case hash, rule label hash) of every capitalised word inside a rule entity,
+    /// sorted and deduplicated.
+    doc_rules: Vec<(u64, u64)>,
     lower: String,
 }
 
@@ -148,6 +170,7 @@ impl Features {
         triggers: &[TriggerHit],
     ) {
         let n = doc.tokens.len();
+        let knowledge = Knowledge::get();
         self.values.clear();
         self.starts.clear();
         self.keys.clear();
@@ -159,18 +182,28 @@ impl Features {
             let lower = lower_into(word, &mut self.lower);
             self.keys[i].word = hash_word(word.as_bytes());
             self.keys[i].lower = hash_word(lower.as_bytes());
+            if token.kind == TokenKind::Word {
+                self.keys[i].know = knowledge.of(self.keys[i].lower);
+            }
             self.keys[i].shape = shape(word, token.kind);
             self.affix_starts.push(self.affixes.len() as u32);
             push_affixes(lower, &mut self.affixes);
         }
         self.affix_starts.push(self.affixes.len() as u32);
+        self.doc_rules.clear();
         for e in entities {
+            let label = hash_word(e.label.as_bytes());
             for i in e.start..e.end.min(n) {
                 let k = &mut self.keys[i];
                 k.rule = positioned(e.label, i == e.start);
                 k.rule_name = mix(k.rule, hash_word(e.rule.as_bytes()));
+                if doc.tokens[i].case != Case::Lower && doc.tokens[i].kind == TokenKind::Word {
+                    self.doc_rules.push((k.lower, label));
+                }
             }
         }
+        self.doc_rules.sort_unstable();
+        self.doc_rules.dedup();
         self.seen.clear();
         for g in candidates {
             for i in g.start..g.end.min(n) {
@@ -255,6 +288,38 @@ impl Features {
                 v.extend_from_slice(
                     &self.affixes[self.affix_starts[i] as usize..self.affix_starts[i + 1] as usize],
                 );
+                let case = doc.tokens[i].case as u64;
+                let known = k.know;
+                push_bits(mix(template::KNOW, case), u32::from(known.bits), v);
+                if let Some(p) = prev.filter(|p| range.contains(p)) {
+                    push_bits(template::KNOW_PREV, u32::from(self.keys[p].know.bits), v);
+                }
+                if range.contains(&(i + 1)) {
+                    push_bits(
+                        template::KNOW_NEXT,
+                        u32::from(self.keys[i + 1].know.bits),
+                        v,
+                    );
+                }
+                for (template, sense) in [
+                    (mix(template::SENSE, case), known.common),
+                    (mix(template::SENSE_PROPER, case), known.proper),
+                    (template::SENSE_PROPER_FIRST, known.proper_first),
+                    (template::SENSE_PROPER_LAST, known.proper_last),
+                ] {
+                    if sense != 0 {
+                        v.push(mix(template, u64::from(sense)));
+                    }
+                }
+                if doc.tokens[i].case != Case::Lower && doc.tokens[i].kind == TokenKind::Word {
+                    let first = self.doc_rules.partition_point(|&(w, _)| w < k.lower);
+                    for &(_, label) in self.doc_rules[first..]
+                        .iter()
+                        .take_while(|&&(w, _)| w == k.lower)
+                    {
+                        v.push(mix2(template::DOC_RULE, label, u64::from(k.rule != 0)));
+                    }
+                }
                 let info = doc.infos[i];
                 push_bits(template::FLAG, info.flags, v);
                 if let Some(p) = prev.filter(|p| range.contains(p)) {
@@ -278,7 +343,6 @@ impl Features {
                     v.push(mix(template::CANDIDATE, self.seen[seen_at].1));
                     seen_at += 1;
                 }
-                let case = doc.tokens[i].case as u64;
                 if i == range.start {
                     v.push(mix(template::FIRST, case));
                 }
@@ -311,6 +375,14 @@ impl Features {
                     ));
                     v.push(mix(template::RUN_AFTER, at(Some(end), AFTER, |k| k.lower)));
                     v.push(mix(template::RUN_LENGTH, (end - start).min(4) as u64));
+                    let head_sense = self.keys[end - 1].know.common;
+                    if head_sense != 0 {
+                        v.push(mix2(
+                            template::RUN_HEAD_SENSE,
+                            u64::from(head_sense),
+                            u64::from(i + 1 == end),
+                        ));
+                    }
                 }
                 let trigger_prev = at(prev, BEFORE, |k| k.trigger_rule);
                 if trigger_prev != 0 {
@@ -406,6 +478,28 @@ mod tests {
         assert_ne!(s("U.S."), s("US"));
         assert_ne!(s("Seoul"), s("seoul"));
         assert_eq!(s("서울"), s("東京"));
+    }
+
+    #[test]
+    fn names_the_lists_know_share_a_feature_no_training_needs_to_show() {
+        use crate::annotate::Engine;
+        use crate::annotate::learn::knowledge::bit;
+        let first_name = mix(
+            mix(template::KNOW, Case::Title as u64),
+            u64::from(bit::FIRST_NAME.trailing_zeros()),
+        );
+        Engine::new().analyse("Yesterday Thaddeus and Mildred met Quartz.", true, |a| {
+            let mut features = Features::default();
+            features.extract(a.doc, a.entities, a.seen, a.triggers);
+            let has = |word: &str| {
+                let i = (0..a.doc.tokens.len())
+                    .find(|&i| a.doc.word(i) == word)
+                    .unwrap();
+                features.token(i).contains(&first_name)
+            };
+            assert!(has("Thaddeus") && has("Mildred"));
+            assert!(!has("Quartz") && !has("Yesterday"));
+        });
     }
 
     #[test]

@@ -22,6 +22,7 @@
 
 mod combine;
 mod features;
+mod knowledge;
 mod tagger;
 
 use std::cell::RefCell;
