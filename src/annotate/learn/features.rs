@@ -197,7 +197,7 @@ impl Features {
                 let k = &mut self.keys[i];
                 k.rule = positioned(e.label, i == e.start);
                 k.rule_name = mix(k.rule, hash_word(e.rule.as_bytes()));
-                if doc.tokens[i].case != Case::Lower && doc.tokens[i].kind == TokenKind::Word {
+                if has_capitals(doc, i) {
                     self.doc_rules.push((k.lower, label));
                 }
             }
@@ -311,7 +311,7 @@ impl Features {
                         v.push(mix(template, u64::from(sense)));
                     }
                 }
-                if doc.tokens[i].case != Case::Lower && doc.tokens[i].kind == TokenKind::Word {
+                if has_capitals(doc, i) {
                     let first = self.doc_rules.partition_point(|&(w, _)| w < k.lower);
                     for &(_, label) in self.doc_rules[first..]
                         .iter()
@@ -346,10 +346,7 @@ impl Features {
                 if i == range.start {
                     v.push(mix(template::FIRST, case));
                 }
-                if doc.tokens[i].case != Case::Lower
-                    && doc.tokens[i].kind == TokenKind::Word
-                    && doc.has_lower_form(doc.word(i))
-                {
+                if has_capitals(doc, i) && doc.has_lower_form(doc.word(i)) {
                     v.push(mix(template::LOWER_SEEN, u64::from(i == range.start)));
                 }
                 v.push(mix(template::KIND, doc.tokens[i].kind as u64));
@@ -394,6 +391,11 @@ impl Features {
         // Tokens outside every sentence (none with the current splitter) get no features.
         debug_assert_eq!(self.starts.len(), n + 1);
     }
+}
+
+/// Whether token `i` is a word that starts with a capital (`Seoul`, `NATO`; not `eBay`).
+fn has_capitals(doc: &Doc, i: usize) -> bool {
+    doc.tokens[i].case != Case::Lower && doc.tokens[i].kind == TokenKind::Word
 }
 
 /// The hash of `word` in lower case, as [`Features::lower`] has it.
