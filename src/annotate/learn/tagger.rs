@@ -679,12 +679,38 @@ fn lower_decile(mut margins: Vec<f32>) -> f32 {
 /// `scores` set to the sum of weight rows `rows` (`scores.len()` weights each).
 #[inline]
 fn sum_rows(rows: impl Iterator<Item = usize>, weights: &[f32], scores: &mut [f32]) {
-    let c = scores.len();
-    scores.fill(0.0);
-    for row in rows {
-        let w = &weights[row * c..(row + 1) * c];
-        scores.iter_mut().zip(w).for_each(|(s, w)| *s += w);
+    // The usual widths (up to 15 labels) sum in registers and store once.
+    match scores.len() {
+        8 => sum_rows_fixed::<8>(rows, weights, scores),
+        16 => sum_rows_fixed::<16>(rows, weights, scores),
+        24 => sum_rows_fixed::<24>(rows, weights, scores),
+        32 => sum_rows_fixed::<32>(rows, weights, scores),
+        c => {
+            scores.fill(0.0);
+            for row in rows {
+                let w = &weights[row * c..(row + 1) * c];
+                scores.iter_mut().zip(w).for_each(|(s, w)| *s += w);
+            }
+        }
     }
+}
+
+#[inline]
+fn sum_rows_fixed<const W: usize>(
+    rows: impl Iterator<Item = usize>,
+    weights: &[f32],
+    scores: &mut [f32],
+) {
+    let mut sum = [0f32; W];
+    for row in rows {
+        let w: &[f32; W] = weights[row * W..(row + 1) * W]
+            .try_into()
+            .expect("rows are W wide");
+        for (s, w) in sum.iter_mut().zip(w) {
+            *s += w;
+        }
+    }
+    scores.copy_from_slice(&sum);
 }
 
 /// The best class and how far it is ahead of the next.
