@@ -126,6 +126,42 @@ fn training_is_deterministic() {
     assert_ne!(learn::training_key(&docs), learn::training_key(&changed));
 }
 
+#[test]
+fn pre_annotation_does_not_depend_on_what_was_annotated_before() {
+    let engine = Engine::new();
+    let samples = samples();
+    let train = |docs: &[(String, TrainingDoc)]| {
+        let docs: Vec<TrainingDoc> = docs.iter().map(|(_, d)| d.clone()).collect();
+        Arc::new(learn::train(&engine, &docs, &TrainOptions::default()))
+    };
+    let (a, b) = (train(&samples[1..]), train(&samples[2..]));
+    let text = &samples[0].0;
+    let with =
+        |model: &Arc<learn::Model>, t: &str| Engine::new().with_model(model.clone()).annotate(t);
+    // Each thread starts with nothing kept of earlier texts or models.
+    let alone = |model| std::thread::scope(|s| s.spawn(|| with(model, text)).join().unwrap());
+    let (by_a, by_b) = (alone(&a), alone(&b));
+    assert!(by_a.entities.iter().any(|e| e.score < 0.99));
+    assert!(by_a != by_b, "the two models differ");
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            // Whole proposals are too long to print: say which step differs.
+            assert!(with(&b, text) == by_b);
+            assert!(with(&a, text) == by_a, "after another model");
+            for (other, _) in &samples[1..] {
+                with(&a, other);
+            }
+            assert!(with(&a, text) == by_a, "after other texts");
+            assert!(
+                with(&b, text) == by_b,
+                "after other texts and another model"
+            );
+        })
+        .join()
+        .unwrap()
+    });
+}
+
 /// The samples' gold as training data, each document in turn held out.
 fn samples() -> Vec<(String, TrainingDoc)> {
     let files = [

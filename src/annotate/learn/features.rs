@@ -8,7 +8,9 @@
 use crate::annotate::Doc;
 use crate::annotate::entities::Candidate;
 use crate::annotate::events::TriggerHit;
-use crate::annotate::lexicon::hash_word;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::annotate::lexicon::{FastMap, hash_word};
 use crate::annotate::tokens::{Case, Gap, TokenKind};
 
 use super::knowledge::{Knowledge, Known};
@@ -119,7 +121,6 @@ pub(crate) fn trigger_feature(event_type: &str, first: bool) -> u64 {
 /// Per-token values computed once and shared by the token's and its neighbours' features.
 #[derive(Clone, Copy, Default)]
 struct Keys {
-    word: u64,
     lower: u64,
     shape: u64,
     /// The rules' entity at the token, positioned; 0 for none.
@@ -130,29 +131,60 @@ struct Keys {
     know: Known,
 }
 
-/// The features of every token of a document, flat: token `i` has
-/// `values[starts[i]..starts[i + 1]]`.
+/// The features of every token of a document: those of its word (see [`Words`]), then those
+/// of its context, flat: token `i` has `context[starts[i]..starts[i + 1]]`.
 #[derive(Default)]
 pub(crate) struct Features {
-    pub values: Vec<u64>,
-    pub starts: Vec<u32>,
+    context: Vec<u64>,
+    starts: Vec<u32>,
+    /// Each token's word, in `words`.
+    word_of: Vec<u32>,
+    words: Words,
     keys: Vec<Keys>,
     /// (token, value) of every rule candidate at a token, sorted.
     seen: Vec<(usize, u64)>,
-    /// Each token's prefix and suffix features, flat, computed with its lower case.
-    affixes: Vec<u64>,
-    affix_starts: Vec<u32>,
     /// Per token of the current sentence, the run of capitalised words it is in.
     runs: Vec<Option<(usize, usize)>>,
     /// (lower-case hash, rule label hash) of every capitalised word inside a rule entity,
     /// sorted and deduplicated.
     doc_rules: Vec<(u64, u64)>,
-    lower: String,
 }
 
 impl Features {
-    pub(crate) fn token(&self, i: usize) -> &[u64] {
-        &self.values[self.starts[i] as usize..self.starts[i + 1] as usize]
+    /// Every feature of token `i`: its word's, then its context's.
+    pub(crate) fn token(&self, i: usize) -> impl Iterator<Item = u64> + '_ {
+        let word = self.word(i);
+        self.words
+            .features(word)
+            .iter()
+            .chain(self.context(i))
+            .copied()
+    }
+
+    /// Token `i`'s word, an index into [`Features::word_features`], kept as long as
+    /// [`Features::words_id`] stays the same (across documents).
+    pub(crate) fn word(&self, i: usize) -> usize {
+        self.word_of[i] as usize
+    }
+
+    /// The features of word `word`: the first of each of its tokens' [`Features::token`].
+    pub(crate) fn word_features(&self, word: usize) -> &[u64] {
+        self.words.features(word)
+    }
+
+    /// The features of token `i` besides its word's: the rest of [`Features::token`].
+    pub(crate) fn context(&self, i: usize) -> &[u64] {
+        &self.context[self.starts[i] as usize..self.starts[i + 1] as usize]
+    }
+
+    /// How many words [`Features::word`] numbers.
+    pub(crate) fn word_count(&self) -> usize {
+        self.words.keys.len()
+    }
+
+    /// Changes when the words are numbered afresh: what is cached per word must be dropped.
+    pub(crate) fn words_id(&self) -> u64 {
+        self.words.id
     }
 
     /// [`lower_hash`] of token `i`.
@@ -170,26 +202,22 @@ impl Features {
         triggers: &[TriggerHit],
     ) {
         let n = doc.tokens.len();
-        let knowledge = Knowledge::get();
-        self.values.clear();
+        self.context.clear();
         self.starts.clear();
+        self.word_of.clear();
         self.keys.clear();
-        self.keys.resize(n, Keys::default());
-        self.affixes.clear();
-        self.affix_starts.clear();
-        for (i, token) in doc.tokens.iter().enumerate() {
-            let word = doc.word(i);
-            let lower = lower_into(word, &mut self.lower);
-            self.keys[i].word = hash_word(word.as_bytes());
-            self.keys[i].lower = hash_word(lower.as_bytes());
-            if token.kind == TokenKind::Word {
-                self.keys[i].know = knowledge.of(self.keys[i].lower);
-            }
-            self.keys[i].shape = shape(word, token.kind);
-            self.affix_starts.push(self.affixes.len() as u32);
-            push_affixes(lower, &mut self.affixes);
+        self.words.begin();
+        for i in 0..n {
+            let word = self.words.of(doc, i);
+            self.word_of.push(word);
+            let w = &self.words.keys[word as usize];
+            self.keys.push(Keys {
+                lower: w.lower,
+                shape: w.shape,
+                know: w.know,
+                ..Keys::default()
+            });
         }
-        self.affix_starts.push(self.affixes.len() as u32);
         self.doc_rules.clear();
         for e in entities {
             let label = hash_word(e.label.as_bytes());
@@ -247,7 +275,7 @@ impl Features {
                 }
             }
             for i in range.clone() {
-                self.starts.push(self.values.len() as u32);
+                self.starts.push(self.context.len() as u32);
                 let at = |j: Option<usize>, edge: u64, f: fn(&Keys) -> u64| {
                     j.filter(|j| range.contains(j))
                         .map_or(edge, |j| f(&self.keys[j]))
@@ -261,11 +289,7 @@ impl Features {
                 let shape_next = at(next, AFTER, |k| k.shape);
                 let rule_prev = at(prev, BEFORE, |k| k.rule);
                 let rule_next = at(next, AFTER, |k| k.rule);
-                let v = &mut self.values;
-                v.push(mix(template::BIAS, 0));
-                v.push(mix(template::WORD, k.word));
-                v.push(mix(template::LOWER, k.lower));
-                v.push(mix(template::SHAPE, k.shape));
+                let v = &mut self.context;
                 v.push(mix(template::LOWER_PREV, lower_prev));
                 v.push(mix(template::LOWER_NEXT, lower_next));
                 v.push(mix(
@@ -285,12 +309,7 @@ impl Features {
                     shape_prev,
                     mix2(0, k.shape, shape_next),
                 ));
-                v.extend_from_slice(
-                    &self.affixes[self.affix_starts[i] as usize..self.affix_starts[i + 1] as usize],
-                );
                 let case = doc.tokens[i].case as u64;
-                let known = k.know;
-                push_bits(mix(template::KNOW, case), u32::from(known.bits), v);
                 if let Some(p) = prev.filter(|p| range.contains(p)) {
                     push_bits(template::KNOW_PREV, u32::from(self.keys[p].know.bits), v);
                 }
@@ -301,16 +320,6 @@ impl Features {
                         v,
                     );
                 }
-                for (template, sense) in [
-                    (mix(template::SENSE, case), known.common),
-                    (mix(template::SENSE_PROPER, case), known.proper),
-                    (template::SENSE_PROPER_FIRST, known.proper_first),
-                    (template::SENSE_PROPER_LAST, known.proper_last),
-                ] {
-                    if sense != 0 {
-                        v.push(mix(template, u64::from(sense)));
-                    }
-                }
                 if has_capitals(doc, i) {
                     let first = self.doc_rules.partition_point(|&(w, _)| w < k.lower);
                     for &(_, label) in self.doc_rules[first..]
@@ -320,13 +329,8 @@ impl Features {
                         v.push(mix2(template::DOC_RULE, label, u64::from(k.rule != 0)));
                     }
                 }
-                let info = doc.infos[i];
-                push_bits(template::FLAG, info.flags, v);
                 if let Some(p) = prev.filter(|p| range.contains(p)) {
                     push_bits(template::FLAG_PREV, doc.infos[p].flags, v);
-                }
-                if let Some(head) = info.head {
-                    v.push(mix(template::HEAD, hash_word(head.as_str().as_bytes())));
                 }
                 v.push(mix(template::RULE, k.rule));
                 if k.rule != 0 {
@@ -349,17 +353,8 @@ impl Features {
                 if has_capitals(doc, i) && doc.has_lower_form(doc.word(i)) {
                     v.push(mix(template::LOWER_SEEN, u64::from(i == range.start)));
                 }
-                v.push(mix(template::KIND, doc.tokens[i].kind as u64));
                 if doc.tokens[i].gap >= Gap::Newline {
                     v.push(mix(template::GAP, case));
-                }
-                if info.triggers != 0 {
-                    for t in &doc.lexicon.triggers[usize::from(info.triggers) - 1] {
-                        v.push(mix(
-                            template::TRIGGER_LEXICON,
-                            hash_word(t.event_type.as_bytes()),
-                        ));
-                    }
                 }
                 if k.trigger_rule != 0 {
                     v.push(mix(template::TRIGGER_RULE, k.trigger_rule));
@@ -387,7 +382,7 @@ impl Features {
                 }
             }
         }
-        self.starts.push(self.values.len() as u32);
+        self.starts.push(self.context.len() as u32);
         // Tokens outside every sentence (none with the current splitter) get no features.
         debug_assert_eq!(self.starts.len(), n + 1);
     }
@@ -396,6 +391,140 @@ impl Features {
 /// Whether token `i` is a word that starts with a capital (`Seoul`, `NATO`; not `eBay`).
 fn has_capitals(doc: &Doc, i: usize) -> bool {
     doc.tokens[i].case != Case::Lower && doc.tokens[i].kind == TokenKind::Word
+}
+
+/// A number no other call gives in this process, to tell apart what caches are made of.
+pub(crate) fn unique_id() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// How many distinct words [`Words`] keeps from one document to the next before it starts
+/// afresh: those of a few hundred news articles, about 5 MB with their features.
+const WORDS_KEPT: usize = 1 << 15;
+
+/// The features of a word that depend on its text alone (its case, shape and affixes, what
+/// the lexicon and the word lists say of it), computed once per distinct word and kept from
+/// one document to the next: most of a text's tokens are words it or an earlier one used,
+/// and a labeller can keep what it sums for each word while `id` stays the same. The lexicon
+/// is the built-in one for every engine, so a word's features never change.
+#[derive(Default)]
+struct Words {
+    /// Key (the text's hash with the token's kind and case) -> word.
+    index: FastMap<u64, u32>,
+    keys: Vec<WordKeys>,
+    /// Each word's text, flat: word `w` has `text[text_starts[w]..text_starts[w + 1]]`.
+    text: String,
+    text_starts: Vec<u32>,
+    values: Vec<u64>,
+    starts: Vec<u32>,
+    /// 0 until the first document.
+    id: u64,
+    lower: String,
+}
+
+#[derive(Clone, Copy)]
+struct WordKeys {
+    lower: u64,
+    shape: u64,
+    know: Known,
+    kind: TokenKind,
+    case: Case,
+}
+
+impl Words {
+    /// Starts afresh, under a new id, on the first document and once the words kept pass
+    /// [`WORDS_KEPT`].
+    fn begin(&mut self) {
+        if self.id != 0 && self.keys.len() <= WORDS_KEPT {
+            return;
+        }
+        self.index.clear();
+        self.keys.clear();
+        self.text.clear();
+        self.text_starts.clear();
+        self.text_starts.push(0);
+        self.values.clear();
+        self.starts.clear();
+        self.starts.push(0);
+        self.id = unique_id();
+    }
+
+    fn features(&self, word: usize) -> &[u64] {
+        &self.values[self.starts[word] as usize..self.starts[word + 1] as usize]
+    }
+
+    fn text(&self, word: usize) -> &str {
+        &self.text[self.text_starts[word] as usize..self.text_starts[word + 1] as usize]
+    }
+
+    /// The word of token `i` of `doc`, added if it is new.
+    fn of(&mut self, doc: &Doc, i: usize) -> u32 {
+        let token = &doc.tokens[i];
+        let text = doc.word(i);
+        let hash = hash_word(text.as_bytes());
+        // A different word under the same key (a hash collision) takes the next key.
+        let mut key = mix(token.kind as u64 | (token.case as u64) << 8, hash);
+        while let Some(&word) = self.index.get(&key) {
+            let k = &self.keys[word as usize];
+            if self.text(word as usize) == text && k.kind == token.kind && k.case == token.case {
+                return word;
+            }
+            key = key.wrapping_add(1);
+        }
+        let word = self.keys.len() as u32;
+        self.index.insert(key, word);
+        self.text.push_str(text);
+        self.text_starts.push(self.text.len() as u32);
+        let lower = lower_into(text, &mut self.lower);
+        let lower_hash = hash_word(lower.as_bytes());
+        let know = match token.kind {
+            TokenKind::Word => Knowledge::get().of(lower_hash),
+            _ => Known::default(),
+        };
+        let shape = shape(text, token.kind);
+        let v = &mut self.values;
+        v.push(mix(template::BIAS, 0));
+        v.push(mix(template::WORD, hash));
+        v.push(mix(template::LOWER, lower_hash));
+        v.push(mix(template::SHAPE, shape));
+        push_affixes(lower, v);
+        let case = token.case as u64;
+        push_bits(mix(template::KNOW, case), u32::from(know.bits), v);
+        for (template, sense) in [
+            (mix(template::SENSE, case), know.common),
+            (mix(template::SENSE_PROPER, case), know.proper),
+            (template::SENSE_PROPER_FIRST, know.proper_first),
+            (template::SENSE_PROPER_LAST, know.proper_last),
+        ] {
+            if sense != 0 {
+                v.push(mix(template, u64::from(sense)));
+            }
+        }
+        let info = doc.infos[i];
+        push_bits(template::FLAG, info.flags, v);
+        if let Some(head) = info.head {
+            v.push(mix(template::HEAD, hash_word(head.as_str().as_bytes())));
+        }
+        v.push(mix(template::KIND, token.kind as u64));
+        if info.triggers != 0 {
+            for t in &doc.lexicon.triggers[usize::from(info.triggers) - 1] {
+                v.push(mix(
+                    template::TRIGGER_LEXICON,
+                    hash_word(t.event_type.as_bytes()),
+                ));
+            }
+        }
+        self.starts.push(v.len() as u32);
+        self.keys.push(WordKeys {
+            lower: lower_hash,
+            shape,
+            know,
+            kind: token.kind,
+            case: token.case,
+        });
+        word
+    }
 }
 
 /// The hash of `word` in lower case, as [`Features::lower`] has it.
@@ -497,11 +626,42 @@ mod tests {
                 let i = (0..a.doc.tokens.len())
                     .find(|&i| a.doc.word(i) == word)
                     .unwrap();
-                features.token(i).contains(&first_name)
+                features.token(i).any(|f| f == first_name)
             };
             assert!(has("Thaddeus") && has("Mildred"));
             assert!(!has("Quartz") && !has("Yesterday"));
         });
+    }
+
+    #[test]
+    fn a_tokens_features_do_not_depend_on_the_documents_before() {
+        use crate::annotate::Engine;
+        let engine = Engine::new();
+        let all = |features: &mut Features, text: &str| {
+            let mut out = Vec::new();
+            engine.analyse(text, true, |a| {
+                features.extract(a.doc, a.entities, a.seen, a.triggers);
+                out = (0..a.doc.tokens.len())
+                    .map(|i| features.token(i).collect::<Vec<u64>>())
+                    .collect();
+            });
+            out
+        };
+        let text = "Seoul’s talks resumed. Park Ji-won (박지원) met envoys in Seoul on Friday.";
+        let fresh = all(&mut Features::default(), text);
+        let mut features = Features::default();
+        all(
+            &mut features,
+            "Talks in SEOUL and seoul; Park met Ji-won in 東京.",
+        );
+        let id = features.words_id();
+        assert_eq!(all(&mut features, text), fresh);
+        assert_eq!(features.words_id(), id, "the words were kept");
+        // Past the words kept, they are numbered afresh, with the same features.
+        let many: String = (0..=WORDS_KEPT).map(|k| format!("w{k} ")).collect();
+        all(&mut features, &many);
+        assert_eq!(all(&mut features, text), fresh);
+        assert_ne!(features.words_id(), id);
     }
 
     #[test]

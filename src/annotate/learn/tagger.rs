@@ -18,7 +18,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use super::features::Features;
+use super::features::{Features, unique_id};
 
 /// Tag index of `O`.
 pub(crate) const OUTSIDE: u16 = 0;
@@ -66,6 +66,12 @@ impl FeatureTable {
         Self { slots, shift }
     }
 
+    /// The rows of those of `features` the table has, in order.
+    #[inline]
+    fn rows<'a>(&'a self, features: &'a [u64]) -> impl Iterator<Item = usize> + 'a {
+        features.iter().filter_map(|&f| self.get(f))
+    }
+
     #[inline]
     fn get(&self, key: u64) -> Option<usize> {
         let mask = self.slots.len() - 1;
@@ -91,6 +97,8 @@ fn fingerprint(key: u64) -> u64 {
 
 /// A trained labeller.
 pub(crate) struct Tagger {
+    /// Tells apart the taggers whose sums a [`Scratch`] keeps.
+    id: u64,
     tags: usize,
     table: FeatureTable,
     /// Row-major, `tags` weights per feature row.
@@ -110,6 +118,12 @@ pub(crate) struct Scratch {
     open: Vec<f32>,
     ahead: Vec<f32>,
     ahead_open: Vec<f32>,
+    /// Per word of the features, the sum of its features' weight rows once `word_known`:
+    /// most tokens are words met before, whose lookups need not be repeated. Valid for the
+    /// tagger and the numbering of words in `owner` (their ids).
+    word_rows: Vec<f32>,
+    word_known: Vec<bool>,
+    owner: (u64, u64),
 }
 
 impl Tagger {
@@ -125,15 +139,32 @@ impl Tagger {
         let t = self.tags;
         let stride = self.layout.tag_width;
         let n = range.len();
+        let owner = (self.id, features.words_id());
+        if scratch.owner != owner {
+            scratch.owner = owner;
+            scratch.word_known.clear();
+            scratch.word_rows.clear();
+        }
+        let words = features.word_count();
+        scratch.word_known.resize(words, false);
+        scratch.word_rows.resize(words * stride, 0.0);
         scratch.emissions.clear();
         scratch.emissions.resize(n * stride, 0.0);
         for (k, i) in range.clone().enumerate() {
-            let rows = features.token(i).iter().filter_map(|&f| self.table.get(f));
-            sum_rows(
-                rows,
-                &self.weights,
-                &mut scratch.emissions[k * stride..(k + 1) * stride],
-            );
+            let word = features.word(i);
+            let word_row = &mut scratch.word_rows[word * stride..(word + 1) * stride];
+            if !scratch.word_known[word] {
+                add_rows(
+                    self.table.rows(features.word_features(word)),
+                    &self.weights,
+                    word_row,
+                );
+                scratch.word_known[word] = true;
+            }
+            // The word's sum, then the context's rows: the order training sums them in.
+            let out = &mut scratch.emissions[k * stride..(k + 1) * stride];
+            out.copy_from_slice(word_row);
+            add_rows(self.table.rows(features.context(i)), &self.weights, out);
         }
         viterbi(&self.transitions, &self.layout, t, scratch, tags);
     }
@@ -322,6 +353,7 @@ fn max_marginal_margins(
         open: row,
         ahead,
         ahead_open,
+        ..
     } = scratch;
     backward.clear();
     backward.resize(n * t, 0.0);
@@ -390,7 +422,7 @@ impl Sequence {
         out.resize(n * stride, 0.0);
         for i in 0..n {
             let rows = &self.rows[self.starts[i] as usize..self.starts[i + 1] as usize];
-            sum_rows(
+            add_rows(
                 rows.iter().map(|&r| r as usize),
                 weights,
                 &mut out[i * stride..(i + 1) * stride],
@@ -460,7 +492,8 @@ impl Trainer {
                 let (s, i) = tokens[k];
                 let seq = &self.sequences[s];
                 let rows = &seq.rows[seq.starts[i] as usize..seq.starts[i + 1] as usize];
-                sum_rows(rows.iter().map(|&r| r as usize), &weights, &mut scores);
+                scores.fill(0.0);
+                add_rows(rows.iter().map(|&r| r as usize), &weights, &mut scores);
                 let predicted = argmax(&scores);
                 let gold = usize::from(seq.tags[i]);
                 if predicted != gold {
@@ -482,7 +515,8 @@ impl Trainer {
         for &(s, i) in &tokens {
             let seq = &self.sequences[s];
             let rows = &seq.rows[seq.starts[i] as usize..seq.starts[i + 1] as usize];
-            sum_rows(rows.iter().map(|&r| r as usize), &weights, &mut scores);
+            scores.fill(0.0);
+            add_rows(rows.iter().map(|&r| r as usize), &weights, &mut scores);
             let (best, margin) = best_and_margin(&scores);
             if best != 0 {
                 margins.push(margin);
@@ -512,7 +546,7 @@ impl Trainer {
         let mut starts = Vec::with_capacity(tags.len() + 1);
         for i in tokens {
             starts.push(rows.len() as u32);
-            for &f in features.token(i) {
+            for f in features.token(i) {
                 rows.push(self.row(f));
             }
         }
@@ -641,6 +675,7 @@ impl Trainer {
         let scale = lower_decile(span_margins);
         let (table, weights) = kept_rows(&self.features, &weights, stride);
         let tagger = Tagger {
+            id: unique_id(),
             tags: t,
             table,
             weights,
@@ -676,17 +711,16 @@ fn lower_decile(mut margins: Vec<f32>) -> f32 {
         .unwrap_or(1.0)
 }
 
-/// `scores` set to the sum of weight rows `rows` (`scores.len()` weights each).
+/// Adds weight rows `rows` (`scores.len()` weights each) to `scores`, in order.
 #[inline]
-fn sum_rows(rows: impl Iterator<Item = usize>, weights: &[f32], scores: &mut [f32]) {
+fn add_rows(rows: impl Iterator<Item = usize>, weights: &[f32], scores: &mut [f32]) {
     // The usual widths (up to 15 labels) sum in registers and store once.
     match scores.len() {
-        8 => sum_rows_fixed::<8>(rows, weights, scores),
-        16 => sum_rows_fixed::<16>(rows, weights, scores),
-        24 => sum_rows_fixed::<24>(rows, weights, scores),
-        32 => sum_rows_fixed::<32>(rows, weights, scores),
+        8 => add_rows_fixed::<8>(rows, weights, scores),
+        16 => add_rows_fixed::<16>(rows, weights, scores),
+        24 => add_rows_fixed::<24>(rows, weights, scores),
+        32 => add_rows_fixed::<32>(rows, weights, scores),
         c => {
-            scores.fill(0.0);
             for row in rows {
                 let w = &weights[row * c..(row + 1) * c];
                 scores.iter_mut().zip(w).for_each(|(s, w)| *s += w);
@@ -696,12 +730,12 @@ fn sum_rows(rows: impl Iterator<Item = usize>, weights: &[f32], scores: &mut [f3
 }
 
 #[inline]
-fn sum_rows_fixed<const W: usize>(
+fn add_rows_fixed<const W: usize>(
     rows: impl Iterator<Item = usize>,
     weights: &[f32],
     scores: &mut [f32],
 ) {
-    let mut sum = [0f32; W];
+    let mut sum: [f32; W] = (&*scores).try_into().expect("scores are W wide");
     for row in rows {
         let w: &[f32; W] = weights[row * W..(row + 1) * W]
             .try_into()
@@ -742,8 +776,8 @@ impl Classifier {
     ) -> (usize, f32) {
         scores.clear();
         scores.resize(self.classes, 0.0);
-        let rows = features.token(i).iter().filter_map(|&f| self.table.get(f));
-        sum_rows(rows, &self.weights, scores);
+        let rows = features.token(i).filter_map(|f| self.table.get(f));
+        add_rows(rows, &self.weights, scores);
         best_and_margin(scores)
     }
 }
