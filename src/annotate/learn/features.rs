@@ -5,11 +5,11 @@
 //! A feature is a `u64`: a template number mixed with a value (a word's hash, a label's hash).
 //! The same text, rules and lexicon always give the same features, on every machine.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use crate::annotate::Doc;
 use crate::annotate::entities::Candidate;
 use crate::annotate::events::TriggerHit;
-use std::sync::atomic::{AtomicU64, Ordering};
-
 use crate::annotate::lexicon::{FastMap, hash_word};
 use crate::annotate::tokens::{Case, Gap, TokenKind};
 
@@ -406,8 +406,8 @@ const WORDS_KEPT: usize = 1 << 15;
 /// The features of a word that depend on its text alone (its case, shape and affixes, what
 /// the lexicon and the word lists say of it), computed once per distinct word and kept from
 /// one document to the next: most of a text's tokens are words it or an earlier one used,
-/// and a labeller can keep what it sums for each word while `id` stays the same. The lexicon
-/// is the built-in one for every engine, so a word's features never change.
+/// and a labeller can keep what it sums for each word while `id` stays the same. Every
+/// engine's lexicon is built from the bundled lists alone, so a word's features never change.
 #[derive(Default)]
 struct Words {
     /// Key (the text's hash with the token's kind and case) -> word.
