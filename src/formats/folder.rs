@@ -108,16 +108,12 @@ impl DocFormat {
 
 /// The file a document lives in: its id with every byte outside `[A-Za-z0-9_-]` (and a
 /// leading `.`) written `%XX`, so any id is a safe, stable, portable file name; a long id is
-/// cut and completed by a hash of the whole, keeping names under 200 bytes.
+/// cut and completed by a hash of the whole, keeping names under 200 bytes. A name Windows
+/// keeps for a device (`con`, `nul.txt`, `com1`) has its first byte written `%XX` too.
 pub fn file_name(id: &str, extension: &str) -> String {
-    let mut name = String::with_capacity(id.len() + 5);
-    for (i, b) in id.bytes().enumerate() {
-        let plain = b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || (b == b'.' && i > 0);
-        if plain {
-            name.push(b as char);
-        } else {
-            name.push_str(&format!("%{b:02X}"));
-        }
+    let mut name = escaped(id);
+    if is_device_name(id) {
+        name = format!("%{:02X}{}", name.as_bytes()[0], &name[1..]);
     }
     if name.len() > 160 {
         let mut cut = 120;
@@ -128,6 +124,52 @@ pub fn file_name(id: &str, extension: &str) -> String {
         name = format!("{}~{hash}", &name[..cut]);
     }
     format!("{name}.{extension}")
+}
+
+fn escaped(id: &str) -> String {
+    let mut name = String::with_capacity(id.len() + 5);
+    for (i, b) in id.bytes().enumerate() {
+        let plain = b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || (b == b'.' && i > 0);
+        if plain {
+            name.push(b as char);
+        } else {
+            name.push_str(&format!("%{b:02X}"));
+        }
+    }
+    name
+}
+
+/// Whether the file of document `id`, escaped as [`escaped`] has it, would have a name that
+/// Windows keeps for a device whatever its extension (`con.ron` is the console there), which
+/// git for Windows refuses to check out. Those names are plain letters and digits, so the
+/// escaped name has one exactly when the id does, before its first `.`.
+fn is_device_name(id: &str) -> bool {
+    let stem = id.split('.').next().unwrap_or(id);
+    let numbered = |prefix: &str| {
+        stem.len() == 4
+            && stem[..3].eq_ignore_ascii_case(prefix)
+            && stem.as_bytes()[3].is_ascii_digit()
+    };
+    ["con", "prn", "aux", "nul"]
+        .iter()
+        .any(|d| stem.eq_ignore_ascii_case(d))
+        || numbered("com")
+        || numbered("lpt")
+}
+
+/// Projects saved before device names were escaped keep such documents as `con.ron`: their
+/// files move to the names [`file_name`] gives now, so that every reader finds them there.
+fn move_device_named_files(folder: &Path, manifest: &Manifest) -> Result<(), ProjectFileError> {
+    let extension = manifest.documents_format.extension();
+    for id in manifest.documents.iter().filter(|id| is_device_name(id)) {
+        let docs = folder.join(DOCS);
+        let old = docs.join(format!("{}.{extension}", escaped(id)));
+        let new = docs.join(file_name(id, extension));
+        if old.is_file() && !new.exists() {
+            fs::rename(&old, &new).map_err(io_error(&old))?;
+        }
+    }
+    Ok(())
 }
 
 /// Refuses documents whose files would be one where case does not count (macOS, Windows):
@@ -229,6 +271,7 @@ fn open_manifest(folder: &Path) -> Result<Manifest, ProjectFileError> {
     let bytes = fs::read(&path).map_err(io_error(&path))?;
     let manifest: Manifest = parse(&bytes, ProjectFormat::Ron, &path)?;
     super::project::check_version(manifest.version, &path)?;
+    move_device_named_files(folder, &manifest)?;
     Ok(manifest)
 }
 
@@ -984,6 +1027,16 @@ mod tests {
         assert_eq!(file_name("x.y", "ron"), "x.y.ron");
         assert_eq!(file_name("../etc", "ron"), "%2E.%2Fetc.ron");
         assert_eq!(file_name("서울 1", "json"), "%EC%84%9C%EC%9A%B8%201.json");
+        // Names Windows keeps for devices, in any case and with any extension.
+        assert_eq!(file_name("con", "ron"), "%63on.ron");
+        assert_eq!(file_name("NUL.txt", "ron"), "%4EUL.txt.ron");
+        assert_eq!(file_name("Com1", "json"), "%43om1.json");
+        assert_eq!(file_name("lpt9", "ron"), "%6Cpt9.ron");
+        assert_eq!(file_name("console", "ron"), "console.ron");
+        for plain in ["com10", "comx", "nul_1", "a.con", ".con"] {
+            assert!(!is_device_name(plain), "{plain}");
+        }
+        assert_ne!(file_name("con", "ron"), file_name("%63on", "ron"));
         let long = "é".repeat(200);
         let name = file_name(&long, "ron");
         assert!(name.len() < 200, "{name}");
@@ -1001,6 +1054,31 @@ mod tests {
             .unwrap();
         }
         p
+    }
+
+    #[test]
+    fn a_document_named_like_a_device_moves_to_its_escaped_file_on_opening() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("p.tagdesk");
+        let mut p = Project::new("p".into(), "ana".into(), Schema::news());
+        let doc = Document::new("con".into(), "con".into(), None, "Talks in Seoul.".into());
+        p.apply(crate::model::Edit::AddDocument {
+            index: 0,
+            document: Box::new(doc),
+        })
+        .unwrap();
+        save(&mut p, &folder).unwrap();
+        let (escaped, legacy) = (
+            folder.join(DOCS).join("%63on.ron"),
+            folder.join(DOCS).join("con.ron"),
+        );
+        assert!(escaped.is_file());
+        // As a version before the escape saved it.
+        fs::rename(&escaped, &legacy).unwrap();
+        assert_eq!(summary(&folder).unwrap().docs.len(), 1);
+        assert!(escaped.is_file() && !legacy.exists());
+        let loaded = load(&folder).unwrap();
+        assert_eq!(loaded.documents()[0].text(), "Talks in Seoul.");
     }
 
     #[test]
