@@ -15,7 +15,7 @@ use tagdesk::formats::preflight::FindingKind;
 use tagdesk::model::{ArgTarget, Document, Edit, Project};
 
 fn data_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data")
+    Path::new(&std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo")).join("../shared/data")
 }
 
 fn brat_tutorial() -> PathBuf {

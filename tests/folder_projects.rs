@@ -24,7 +24,7 @@ fn tagdesk(dir: &Path, args: &[&str]) -> String {
 }
 
 fn samples() -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    Path::new(&std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo"))
         .join("assets/samples")
         .to_string_lossy()
         .into_owned()

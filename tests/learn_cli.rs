@@ -22,7 +22,7 @@ fn tagdesk(args: &[&str]) -> String {
 }
 
 fn sample(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    Path::new(&std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo"))
         .join("assets/samples")
         .join(name)
 }
