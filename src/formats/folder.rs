@@ -115,6 +115,11 @@ pub fn file_name(id: &str, extension: &str) -> String {
     if is_device_name(id) {
         name = format!("%{:02X}{}", name.as_bytes()[0], &name[1..]);
     }
+    fitted(name, id, extension)
+}
+
+/// `name` (of document `id`) cut to fit if it is long, with `extension`.
+fn fitted(mut name: String, id: &str, extension: &str) -> String {
     if name.len() > 160 {
         let mut cut = 120;
         while !name.is_char_boundary(cut) {
@@ -161,9 +166,9 @@ fn is_device_name(id: &str) -> bool {
 /// files move to the names [`file_name`] gives now, so that every reader finds them there.
 fn move_device_named_files(folder: &Path, manifest: &Manifest) -> Result<(), ProjectFileError> {
     let extension = manifest.documents_format.extension();
+    let docs = folder.join(DOCS);
     for id in manifest.documents.iter().filter(|id| is_device_name(id)) {
-        let docs = folder.join(DOCS);
-        let old = docs.join(format!("{}.{extension}", escaped(id)));
+        let old = docs.join(fitted(escaped(id), id, extension));
         let new = docs.join(file_name(id, extension));
         if old.is_file() && !new.exists() {
             fs::rename(&old, &new).map_err(io_error(&old))?;
@@ -1061,22 +1066,35 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let folder = dir.path().join("p.tagdesk");
         let mut p = Project::new("p".into(), "ana".into(), Schema::news());
-        let doc = Document::new("con".into(), "con".into(), None, "Talks in Seoul.".into());
-        p.apply(crate::model::Edit::AddDocument {
-            index: 0,
-            document: Box::new(doc),
-        })
-        .unwrap();
+        // A long id's name was cut and completed by a hash before, as it is now.
+        let long = format!("con.{}", "x".repeat(200));
+        for (index, id) in ["con", long.as_str()].into_iter().enumerate() {
+            let doc = Document::new(id.into(), id.into(), None, "Talks in Seoul.".into());
+            p.apply(crate::model::Edit::AddDocument {
+                index,
+                document: Box::new(doc),
+            })
+            .unwrap();
+        }
         save(&mut p, &folder).unwrap();
-        let (escaped, legacy) = (
-            folder.join(DOCS).join("%63on.ron"),
-            folder.join(DOCS).join("con.ron"),
-        );
-        assert!(escaped.is_file());
-        // As a version before the escape saved it.
-        fs::rename(&escaped, &legacy).unwrap();
-        assert_eq!(summary(&folder).unwrap().docs.len(), 1);
-        assert!(escaped.is_file() && !legacy.exists());
+        let hash = &text_hash(&long)["sha256:".len()..][..16];
+        for (escaped, legacy) in [
+            ("%63on.ron".to_owned(), "con.ron".to_owned()),
+            (
+                file_name(&long, "ron"),
+                format!("{}~{hash}.ron", &long[..120]),
+            ),
+        ] {
+            let (escaped, legacy) = (
+                folder.join(DOCS).join(escaped),
+                folder.join(DOCS).join(legacy),
+            );
+            assert!(escaped.is_file());
+            // As a version before the escape saved it.
+            fs::rename(&escaped, &legacy).unwrap();
+            assert_eq!(summary(&folder).unwrap().docs.len(), 2);
+            assert!(escaped.is_file() && !legacy.exists());
+        }
         let loaded = load(&folder).unwrap();
         assert_eq!(loaded.documents()[0].text(), "Talks in Seoul.");
     }
